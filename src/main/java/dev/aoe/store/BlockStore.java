@@ -1,0 +1,37 @@
+package dev.aoe.store;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * The backing storage of one export, addressed in 512-byte sectors relative to the export's
+ * window. Implementations are safe for concurrent use by several I/O threads.
+ */
+public interface BlockStore extends Closeable {
+    int SECTOR_SIZE = 512;
+
+    /** Size of the export in 512-byte sectors. */
+    long sectors();
+
+    boolean readOnly();
+
+    /** What an acknowledged write means for this store. */
+    WriteCache writeCache();
+
+    /**
+     * Reads {@code dst.remaining()} bytes (a whole number of sectors) starting at sector
+     * {@code lba} into {@code dst}, advancing its position. A short read is an IOException.
+     */
+    void read(long lba, ByteBuffer dst) throws IOException;
+
+    /**
+     * Writes {@code src.remaining()} bytes (a whole number of sectors) at sector {@code lba}.
+     * With {@link WriteCache#OFF} the data is durable when this returns; concurrent writers
+     * share one flush (group commit).
+     */
+    void write(long lba, ByteBuffer src) throws IOException;
+
+    /** Makes every write that returned before this call durable (FLUSH CACHE). */
+    void flush() throws IOException;
+}
