@@ -1,0 +1,102 @@
+package dev.aoe.ata;
+
+import dev.aoe.protocol.AtaArg;
+import dev.aoe.store.BlockStore;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * The ATA register machine of one export: executes an Issue ATA Command request against the
+ * store and rewrites the frame into its reply. Per-I/O failures are reported in the ATA status
+ * and error registers, never as AoE errors: the Linux initiator drops AoE error replies, retries
+ * for three minutes and then takes the whole device down.
+ */
+public final class AtaDevice {
+    /** Returned instead of a reply length when the request deserves AoE error 2 (Bad Argument). */
+    public static final int BAD_ARGUMENT = -1;
+
+    private final BlockStore store;
+    private final IdentifyBlock identify;
+
+    public AtaDevice(BlockStore store, IdentifyBlock identify) {
+        this.store = store;
+        this.identify = identify;
+    }
+
+    /** True for the commands that touch the store and so may block (run on an I/O thread). */
+    public static boolean mayBlock(int opcode) {
+        return Ata.isRead(opcode) || Ata.isWrite(opcode) || Ata.isFlush(opcode);
+    }
+
+    /**
+     * Executes the request in {@code f[0, length)}, which has at least the ATA header.
+     *
+     * @param maxSectors the sectors per frame this target advertises and can receive
+     * @return the reply length, or {@link #BAD_ARGUMENT}
+     */
+    public int execute(ByteBuffer f, int length, int maxSectors) {
+        int opcode = AtaArg.command(f);
+        int count = AtaArg.sectorCount(f);
+        if (count > maxSectors) {
+            return BAD_ARGUMENT;
+        }
+        if (opcode == Ata.IDENTIFY_DEVICE) {
+            if (count != 1 || f.capacity() < AtaArg.DATA + Ata.SECTOR_SIZE) {
+                return BAD_ARGUMENT;
+            }
+            identify.writeTo(f, AtaArg.DATA, store.sectors());
+            return reply(f, Ata.STATUS_OK, 0, 0, AtaArg.DATA + Ata.SECTOR_SIZE);
+        }
+        if (Ata.isRead(opcode) || Ata.isWrite(opcode)) {
+            return transfer(f, length, opcode, count);
+        }
+        if (Ata.isFlush(opcode)) {
+            try {
+                store.flush();
+                return reply(f, Ata.STATUS_OK, 0, 0, AtaArg.DATA);
+            } catch (IOException e) {
+                return reply(f, Ata.STATUS_FAILED, Ata.ERROR_ABRT, count, AtaArg.DATA);
+            }
+        }
+        if (opcode == Ata.CHECK_POWER_MODE) {
+            return reply(f, Ata.STATUS_OK, 0, Ata.POWER_ACTIVE, AtaArg.DATA);
+        }
+        return reply(f, Ata.STATUS_FAILED, Ata.ERROR_ABRT, count, AtaArg.DATA);
+    }
+
+    private int transfer(ByteBuffer f, int length, int opcode, int count) {
+        boolean write = Ata.isWrite(opcode);
+        int bytes = count * Ata.SECTOR_SIZE;
+        if (write && length < AtaArg.DATA + bytes) {
+            return BAD_ARGUMENT;
+        }
+        long lba = Ata.maskLba(opcode, AtaArg.lba(f));
+        if (lba + count > store.sectors()) {
+            return reply(f, Ata.STATUS_FAILED, Ata.ERROR_IDNF, count, AtaArg.DATA);
+        }
+        if (write && store.readOnly()) {
+            return reply(f, Ata.STATUS_FAILED, Ata.ERROR_ABRT, count, AtaArg.DATA);
+        }
+        // The data moves straight between the frame and the store: the frame's own position
+        // and limit frame the sectors, so nothing is copied or allocated.
+        f.limit(AtaArg.DATA + bytes).position(AtaArg.DATA);
+        try {
+            if (write) {
+                store.write(lba, f);
+            } else {
+                store.read(lba, f);
+            }
+        } catch (IOException | RuntimeException e) {
+            f.clear();
+            return reply(f, Ata.STATUS_FAILED, Ata.ERROR_ABRT, count, AtaArg.DATA);
+        }
+        f.clear();
+        return reply(f, Ata.STATUS_OK, 0, 0, write ? AtaArg.DATA : AtaArg.DATA + bytes);
+    }
+
+    private static int reply(ByteBuffer f, int status, int error, int sectorsLeft, int length) {
+        AtaArg.setResult(f, status, error, sectorsLeft);
+        return length;
+    }
+}
