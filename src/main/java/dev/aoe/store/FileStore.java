@@ -1,0 +1,167 @@
+package dev.aoe.store;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+
+/**
+ * A {@link BlockStore} on a regular file or a block device, through positional
+ * {@link FileChannel} I/O, so any number of I/O threads may use it at once. Open one with
+ * {@link Stores#open}.
+ *
+ * <p><b>Window.</b> Sector {@code lba} of the export is byte {@code (offset + lba) * 512} of the
+ * source. Every I/O is checked against the window before it is issued, so a caller's bug can
+ * never reach data outside it.
+ *
+ * <p><b>Durability.</b> Every write is counted by a {@link GroupCommit}. With
+ * {@link WriteCache#OFF} a write returns after an {@code fdatasync} ({@code force(false)}) that
+ * started after its data was written; concurrent writers share that flush. With
+ * {@link WriteCache#WRITE_BACK} a write returns once the data is in the page cache, and
+ * {@link #flush()} makes it durable. A failed flush fails every later write and flush: see
+ * {@link GroupCommit}.
+ *
+ * <p><b>Direct I/O</b> ({@code direct}, vblade {@code -d}). Java requires an O_DIRECT transfer to
+ * start and end on the file system's block size (usually 4096) and, for a direct ByteBuffer, to
+ * start at an address aligned to it; on 4Kn devices the kernel requires the logical sector size.
+ * AoE transfers are whole 512-byte sectors at any sector, so the store keeps two channels on
+ * the same file: I/Os that are aligned (position, length and buffer address) go through the
+ * O_DIRECT channel, the others through the buffered one. Both reach the same inode, so one
+ * {@code fdatasync} covers writes made through either, and Linux keeps the page cache coherent
+ * with direct I/O.
+ *
+ * <p>Do not interrupt threads doing I/O on a store: like every interruptible channel, a
+ * FileChannel closes itself when a thread blocked in it is interrupted.
+ */
+public final class FileStore implements BlockStore {
+    private final Path path;
+    private final FileChannel channel;
+    /** The O_DIRECT channel, or null without direct I/O. */
+    private final FileChannel directChannel;
+    /** Alignment of position, length and buffer address an O_DIRECT transfer needs. */
+    private final int directAlignment;
+    private final long windowStart;
+    private final long sectors;
+    private final boolean readOnly;
+    private final WriteCache writeCache;
+    private final boolean created;
+    private final GroupCommit commit;
+
+    /** Takes ownership of the channels; {@code sectors} is the window's checked length. */
+    FileStore(StoreSpec spec, long sectors, boolean created, FileChannel channel,
+            FileChannel directChannel, int directAlignment) {
+        this.path = spec.path();
+        this.channel = channel;
+        this.directChannel = directChannel;
+        this.directAlignment = directAlignment;
+        this.windowStart = spec.offsetSectors() * SECTOR_SIZE;
+        this.sectors = sectors;
+        this.readOnly = spec.readOnly();
+        this.writeCache = spec.writeCache();
+        this.created = created;
+        this.commit = new GroupCommit(() -> channel.force(false));
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    /**
+     * True when {@link Stores#open} created the file: an export with reclaim policy Delete
+     * deletes it when it goes away, and only then.
+     */
+    public boolean created() {
+        return created;
+    }
+
+    @Override
+    public long sectors() {
+        return sectors;
+    }
+
+    @Override
+    public boolean readOnly() {
+        return readOnly;
+    }
+
+    @Override
+    public WriteCache writeCache() {
+        return writeCache;
+    }
+
+    @Override
+    public void read(long lba, ByteBuffer dst) throws IOException {
+        long position = sourcePosition(lba, dst.remaining());
+        while (dst.hasRemaining()) {
+            int n = channelFor(position, dst).read(dst, position);
+            if (n < 0) {
+                throw new EOFException("short read: " + path + " ends at byte " + position
+                        + ", before the end of the export's window");
+            }
+            position += n;
+        }
+    }
+
+    @Override
+    public void write(long lba, ByteBuffer src) throws IOException {
+        if (readOnly) {
+            throw new IOException("export is read-only: " + path);
+        }
+        long position = sourcePosition(lba, src.remaining());
+        while (src.hasRemaining()) {
+            position += channelFor(position, src).write(src, position);
+        }
+        long seq = commit.completed();
+        if (writeCache == WriteCache.OFF) {
+            commit.awaitDurable(seq);
+        }
+    }
+
+    @Override
+    public void flush() throws IOException {
+        commit.awaitDurable(commit.lastCompleted());
+    }
+
+    @Override
+    public void close() throws IOException {
+        try (channel) {
+            if (directChannel != null) {
+                directChannel.close();
+            }
+        }
+    }
+
+    /** Number of flushes (fdatasync) issued so far. */
+    long flushes() {
+        return commit.flushes();
+    }
+
+    /** Byte position in the source of sector {@code lba}, after checking the window. */
+    private long sourcePosition(long lba, int bytes) {
+        if (bytes % SECTOR_SIZE != 0) {
+            throw new IllegalArgumentException(
+                    "a transfer of " + bytes + " bytes is not a whole number of 512-byte sectors");
+        }
+        long count = bytes / SECTOR_SIZE;
+        if (lba < 0 || lba > sectors - count) {
+            throw new IllegalArgumentException("sectors " + lba + " to " + (lba + count - 1)
+                    + " lie outside the export's " + sectors + " sectors");
+        }
+        return windowStart + lba * SECTOR_SIZE;
+    }
+
+    private FileChannel channelFor(long position, ByteBuffer buffer) {
+        return directChannel != null && isDirectAligned(position, buffer, directAlignment)
+                ? directChannel
+                : channel;
+    }
+
+    /** Whether an O_DIRECT transfer of {@code buffer} at {@code position} meets the alignment. */
+    static boolean isDirectAligned(long position, ByteBuffer buffer, int alignment) {
+        return buffer.isDirect()
+                && position % alignment == 0
+                && buffer.remaining() % alignment == 0
+                && buffer.alignmentOffset(buffer.position(), alignment) == 0;
+    }
+}

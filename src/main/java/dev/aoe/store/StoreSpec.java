@@ -1,0 +1,96 @@
+package dev.aoe.store;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.OptionalLong;
+
+/**
+ * What to export and how: the source, an optional window into it (vblade {@code -o}/{@code -l})
+ * and the I/O options (vblade {@code -r}, {@code -d}, and {@code -s} as {@link WriteCache#OFF}).
+ *
+ * <p>The constructor checks what can be checked without touching the file system and throws
+ * IllegalArgumentException; {@link Stores#open} checks the rest and throws {@link
+ * StoreException}.
+ *
+ * @param path          a regular file or a block device; symbolic links are followed
+ * @param createSize    bytes, a multiple of 512: create a missing file (sparse) of this size, grow
+ *                      a smaller one to it; a larger file keeps its size. Empty: the file must exist.
+ *                      Not allowed for a block device, whose size comes from the device.
+ * @param offsetSectors sectors of the source skipped before the export starts (vblade {@code -o})
+ * @param lengthSectors sectors exported (vblade {@code -l}); empty: the rest of the source
+ * @param readOnly      open the source read-only; writes fail (vblade {@code -r})
+ * @param direct        O_DIRECT where alignment allows (vblade {@code -d}), see {@link FileStore}
+ * @param writeCache    when a write is acknowledged
+ */
+public record StoreSpec(
+        Path path,
+        OptionalLong createSize,
+        long offsetSectors,
+        OptionalLong lengthSectors,
+        boolean readOnly,
+        boolean direct,
+        WriteCache writeCache) {
+
+    private static final long MAX_SECTORS = Long.MAX_VALUE / BlockStore.SECTOR_SIZE;
+
+    public StoreSpec {
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(createSize, "createSize");
+        Objects.requireNonNull(lengthSectors, "lengthSectors");
+        Objects.requireNonNull(writeCache, "writeCache");
+        if (createSize.isPresent()) {
+            long size = createSize.getAsLong();
+            if (size < BlockStore.SECTOR_SIZE) {
+                throw new IllegalArgumentException(
+                        "size " + size + " bytes is too small: an export needs at least one 512-byte sector");
+            }
+            if (size % BlockStore.SECTOR_SIZE != 0) {
+                throw new IllegalArgumentException(
+                        "size " + size + " bytes is not a multiple of 512: an export is made of 512-byte sectors");
+            }
+        }
+        if (offsetSectors < 0 || offsetSectors > MAX_SECTORS) {
+            throw new IllegalArgumentException("offset " + offsetSectors + " sectors is out of range");
+        }
+        if (lengthSectors.isPresent()) {
+            long length = lengthSectors.getAsLong();
+            if (length < 1 || length > MAX_SECTORS) {
+                throw new IllegalArgumentException(
+                        "length " + length + " sectors is out of range: an export needs at least one sector");
+            }
+            if (offsetSectors > MAX_SECTORS - length) {
+                throw new IllegalArgumentException(
+                        "offset " + offsetSectors + " + length " + length + " sectors is out of range");
+            }
+        }
+    }
+
+    /** The whole of an existing source, read-write, buffered, acknowledged once durable. */
+    public static StoreSpec of(Path path) {
+        return new StoreSpec(path, OptionalLong.empty(), 0, OptionalLong.empty(), false, false, WriteCache.OFF);
+    }
+
+    public StoreSpec withCreateSize(long bytes) {
+        return new StoreSpec(path, OptionalLong.of(bytes), offsetSectors, lengthSectors, readOnly, direct, writeCache);
+    }
+
+    public StoreSpec withOffsetSectors(long sectors) {
+        return new StoreSpec(path, createSize, sectors, lengthSectors, readOnly, direct, writeCache);
+    }
+
+    public StoreSpec withLengthSectors(long sectors) {
+        return new StoreSpec(path, createSize, offsetSectors, OptionalLong.of(sectors), readOnly, direct, writeCache);
+    }
+
+    public StoreSpec withReadOnly(boolean value) {
+        return new StoreSpec(path, createSize, offsetSectors, lengthSectors, value, direct, writeCache);
+    }
+
+    public StoreSpec withDirect(boolean value) {
+        return new StoreSpec(path, createSize, offsetSectors, lengthSectors, readOnly, value, writeCache);
+    }
+
+    public StoreSpec withWriteCache(WriteCache value) {
+        return new StoreSpec(path, createSize, offsetSectors, lengthSectors, readOnly, direct, value);
+    }
+}
