@@ -1,0 +1,54 @@
+package dev.aoe.net;
+
+/**
+ * Linux ABI numbers used by this package. They are the generic values shared by x86_64 and
+ * aarch64 (the architectures the engine targets); MIPS, SPARC and PA-RISC differ.
+ */
+final class LinuxConstants {
+    static final int AF_PACKET = 17;
+    static final int SOCK_RAW = 3;
+    static final int SOCK_CLOEXEC = 0x80000;
+    /** EtherType of ATA over Ethernet. */
+    static final int ETH_P_AOE = 0x88A2;
+
+    static final int SOL_SOCKET = 1;
+    static final int SO_SNDBUF = 7;
+    static final int SO_RCVBUF = 8;
+    static final int SO_SNDBUFFORCE = 32;
+    static final int SO_RCVBUFFORCE = 33;
+
+    static final int SOL_PACKET = 263;
+    /** Linux 4.20+: the kernel stops queueing frames this host sends to this socket. */
+    static final int PACKET_IGNORE_OUTGOING = 23;
+    /** {@code sockaddr_ll.sll_pkttype} of a frame this host sent. */
+    static final int PACKET_OUTGOING = 4;
+
+    static final long SIOCGIFFLAGS = 0x8913;
+    static final long SIOCGIFMTU = 0x8921;
+    static final long SIOCGIFHWADDR = 0x8927;
+    static final int IFF_UP = 0x1;
+    static final int IFF_RUNNING = 0x40;
+    /** Longest interface name, without the terminating NUL (IFNAMSIZ - 1). */
+    static final int IFNAMSIZ_MAX_CHARS = 15;
+
+    static final int MSG_DONTWAIT = 0x40;
+
+    static final short POLLIN = 0x1;
+
+    static final int EFD_NONBLOCK = 0x800;
+    static final int EFD_CLOEXEC = 0x80000;
+
+    static final int O_RDONLY = 0;
+    static final int O_CLOEXEC = 0x80000;
+    static final int CLONE_NEWNET = 0x40000000;
+
+    static final int EPERM = 1;
+    static final int EINTR = 4;
+    static final int ENXIO = 6;
+    static final int EAGAIN = 11;
+    static final int EACCES = 13;
+    static final int ENODEV = 19;
+
+    private LinuxConstants() {
+    }
+}

@@ -1,0 +1,480 @@
+package dev.aoe.net;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.StampedLock;
+import jnr.ffi.Pointer;
+
+/**
+ * An AF_PACKET raw socket that receives and sends AoE frames (EtherType 0x88A2) on one network
+ * interface. Frames are whole Ethernet frames: the caller writes and reads the destination MAC,
+ * source MAC and EtherType itself.
+ *
+ * <p>Frame buffers must be direct ByteBuffers. Frames always start at index 0 of the buffer; the
+ * buffer's position and limit are neither read nor changed.
+ *
+ * <p>Threads: {@link #send} and {@link #sendBatch} may be called by any number of threads at once
+ * (sendBatch callers take turns). Receives are meant for one thread; concurrent receivers take
+ * turns. {@link #close()} wakes a blocked receiver, which then returns -1.
+ *
+ * <p>Frames this host sends on the interface are never received: the socket asks the kernel not
+ * to queue them (PACKET_IGNORE_OUTGOING, Linux 4.20+) and, for older kernels, drops any frame the
+ * kernel marks PACKET_OUTGOING. This also hides frames other local sockets send on the same
+ * interface.
+ *
+ * <p>Receive and send allocate nothing per frame: receives first try a non-blocking
+ * {@code recv}, so while frames are flowing the only system call is the receive itself;
+ * {@code poll()} is reached only when the queue is empty.
+ */
+public final class RawSocket implements Closeable {
+    /** Most frames one {@link #receiveBatch} or {@code sendmmsg} call moves. */
+    public static final int MAX_BATCH = 64;
+
+    private static final LibC LIBC = Native.LIBC;
+    private static final int ETHERNET_HEADER_LENGTH = 14;
+    private static final int INT_SIZE = 4;
+    private static final int RETRY = 1;
+    private static final int TIMED_OUT = 0;
+    private static final int CLOSED = -1;
+
+    private final String interfaceName;
+    private final int ifindex;
+    private final byte[] mac;
+    private final int fd;
+    private final ReadableWait readableWait;
+    private final Ifreq ifreq;
+
+    /** Calls using {@link #fd} hold a read stamp; close() takes the write lock before closing it. */
+    private final StampedLock fdGuard = new StampedLock();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile long receiveTimeoutNanos;
+
+    private final ReentrantLock receiveLock = new ReentrantLock();
+    private final Pointer receiveSource = Native.allocate(SockaddrLl.SIZE);
+    private final Pointer receiveSourceLength = Native.allocate(INT_SIZE);
+    private final MessageVector receiveVector = new MessageVector(MAX_BATCH);
+
+    private final ReentrantLock sendBatchLock = new ReentrantLock();
+    private final MessageVector sendVector = new MessageVector(MAX_BATCH);
+
+    private RawSocket(String interfaceName, int ifindex, byte[] mac, int fd, ReadableWait readableWait) {
+        this.interfaceName = interfaceName;
+        this.ifindex = ifindex;
+        this.mac = mac;
+        this.fd = fd;
+        this.readableWait = readableWait;
+        this.ifreq = new Ifreq(interfaceName);
+    }
+
+    /**
+     * Opens a raw AoE socket bound to {@code interfaceName} in the calling thread's network
+     * namespace (see {@link NetNs}).
+     *
+     * @throws NetException if the interface does not exist, CAP_NET_RAW is missing, or the kernel
+     *     refuses for another reason (the message then carries the errno text)
+     */
+    public static RawSocket open(String interfaceName) throws NetException {
+        Objects.requireNonNull(interfaceName, "interfaceName");
+        if (interfaceName.isEmpty() || interfaceName.length() > LinuxConstants.IFNAMSIZ_MAX_CHARS
+                || !interfaceName.chars().allMatch(c -> c > ' ' && c < 0x7f && c != '/')) {
+            throw NetException.noSuchInterface(interfaceName);
+        }
+        int ifindex = LIBC.if_nametoindex(interfaceName);
+        if (ifindex == 0) {
+            throw interfaceError("look up interface " + interfaceName, interfaceName, Native.errno());
+        }
+        // Protocol 0 queues nothing until bind() names both the EtherType and the interface, so
+        // no frame of another interface can slip in between socket() and bind().
+        int fd = LIBC.socket(LinuxConstants.AF_PACKET, LinuxConstants.SOCK_RAW | LinuxConstants.SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+            int errno = Native.errno();
+            if (errno == LinuxConstants.EPERM || errno == LinuxConstants.EACCES) {
+                throw NetException.needsNetRaw(errno);
+            }
+            throw NetException.fromErrno("open a raw socket", errno);
+        }
+        try {
+            ignoreOutgoingFrames(fd);
+            if (LIBC.bind(fd, SockaddrLl.forBind(ifindex, LinuxConstants.ETH_P_AOE), SockaddrLl.SIZE) < 0) {
+                throw interfaceError("bind a raw socket to " + interfaceName, interfaceName, Native.errno());
+            }
+            byte[] mac = new Ifreq(interfaceName).mac(fd);
+            return new RawSocket(interfaceName, ifindex, mac, fd, ReadableWait.create(fd));
+        } catch (NetException | RuntimeException e) {
+            LIBC.close(fd);
+            throw e;
+        }
+    }
+
+    private static NetException interfaceError(String action, String interfaceName, int errno) {
+        if (errno == LinuxConstants.ENODEV || errno == LinuxConstants.ENXIO) {
+            return NetException.noSuchInterface(interfaceName);
+        }
+        return NetException.fromErrno(action, errno);
+    }
+
+    /** Best effort: kernels before 4.20 lack the option; {@link #receive} filters instead. */
+    private static void ignoreOutgoingFrames(int fd) {
+        Pointer on = Native.allocate(INT_SIZE);
+        on.putInt(0, 1);
+        LIBC.setsockopt(fd, LinuxConstants.SOL_PACKET, LinuxConstants.PACKET_IGNORE_OUTGOING, on, INT_SIZE);
+    }
+
+    public String interfaceName() {
+        return interfaceName;
+    }
+
+    public int ifindex() {
+        return ifindex;
+    }
+
+    /** The interface's MAC address as read at open (6 bytes, a copy). */
+    public byte[] mac() {
+        return mac.clone();
+    }
+
+    /** The interface's current MTU (Ethernet payload bytes, header excluded), read on each call. */
+    public int mtu() throws NetException {
+        long stamp = enterOrThrow();
+        try {
+            synchronized (ifreq) {
+                return ifreq.mtu(fd);
+            }
+        } finally {
+            fdGuard.unlockRead(stamp);
+        }
+    }
+
+    /**
+     * Whether the interface is administratively up (IFF_UP) and has a carrier (IFF_RUNNING), read
+     * with SIOCGIFFLAGS on each call. An ioctl on this socket answers for the socket's network
+     * namespace, which /sys/class/net need not show.
+     */
+    public boolean isUp() throws NetException {
+        int upAndRunning = LinuxConstants.IFF_UP | LinuxConstants.IFF_RUNNING;
+        long stamp = enterOrThrow();
+        try {
+            synchronized (ifreq) {
+                return (ifreq.flags(fd) & upAndRunning) == upAndRunning;
+            }
+        } finally {
+            fdGuard.unlockRead(stamp);
+        }
+    }
+
+    /**
+     * How long {@link #receive} and {@link #receiveBatch} wait for a frame before returning 0;
+     * {@link Duration#ZERO} waits for ever (the default). Millisecond resolution. Implemented as
+     * the poll() timeout rather than SO_RCVTIMEO, since the receive itself never blocks.
+     */
+    public void setReceiveTimeout(Duration timeout) {
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("receive timeout must not be negative: " + timeout);
+        }
+        receiveTimeoutNanos = timeout.toNanos();
+    }
+
+    /**
+     * Sets the kernel's receive and send buffer sizes (SO_RCVBUF/SO_SNDBUF; the kernel doubles
+     * them for bookkeeping). Tries the FORCE variants first, which exceed net.core.rmem_max and
+     * wmem_max but need CAP_NET_ADMIN, and falls back to the capped options without it.
+     */
+    public void setBufferSizes(int receiveBytes, int sendBytes) throws NetException {
+        if (receiveBytes <= 0 || sendBytes <= 0) {
+            throw new IllegalArgumentException("buffer sizes must be positive: " + receiveBytes + ", " + sendBytes);
+        }
+        long stamp = enterOrThrow();
+        try {
+            setBufferSize(LinuxConstants.SO_RCVBUFFORCE, LinuxConstants.SO_RCVBUF, receiveBytes, "receive");
+            setBufferSize(LinuxConstants.SO_SNDBUFFORCE, LinuxConstants.SO_SNDBUF, sendBytes, "send");
+        } finally {
+            fdGuard.unlockRead(stamp);
+        }
+    }
+
+    private void setBufferSize(int forceOption, int option, int bytes, String which) throws NetException {
+        Pointer value = Native.allocate(INT_SIZE);
+        value.putInt(0, bytes);
+        if (LIBC.setsockopt(fd, LinuxConstants.SOL_SOCKET, forceOption, value, INT_SIZE) == 0) {
+            return;
+        }
+        int errno = Native.errno();
+        if (errno == LinuxConstants.EPERM) {
+            if (LIBC.setsockopt(fd, LinuxConstants.SOL_SOCKET, option, value, INT_SIZE) == 0) {
+                return;
+            }
+            errno = Native.errno();
+        }
+        throw NetException.fromErrno("set the " + which + " buffer of " + interfaceName + " to " + bytes, errno);
+    }
+
+    /**
+     * Receives one frame into {@code frame} starting at index 0, waiting until one arrives.
+     *
+     * @return the frame's length, cut to {@code frame.capacity()} if longer (the kernel drops the
+     *     rest; size buffers from {@link #mtu()} + 14); 0 if the receive timeout expired; -1 once
+     *     the socket is closed
+     */
+    public int receive(ByteBuffer frame) throws IOException {
+        long address = DirectBuffers.address(frame);
+        long stamp = tryEnter();
+        if (stamp == 0L) {
+            return CLOSED;
+        }
+        receiveLock.lock();
+        try {
+            long waitStart = 0L;
+            while (!closed.get()) {
+                receiveSourceLength.putInt(0, SockaddrLl.SIZE);
+                long length = LIBC.recvfrom(fd, address, frame.capacity(), LinuxConstants.MSG_DONTWAIT,
+                        receiveSource, receiveSourceLength);
+                if (length >= 0) {
+                    if (!SockaddrLl.isOutgoing(receiveSource, 0)) {
+                        return (int) length;
+                    }
+                    continue;
+                }
+                int errno = Native.errno();
+                if (errno == LinuxConstants.EINTR) {
+                    continue;
+                }
+                if (errno != LinuxConstants.EAGAIN) {
+                    throw NetException.fromErrno("receive on " + interfaceName, errno);
+                }
+                if (waitStart == 0L) {
+                    waitStart = System.nanoTime();
+                }
+                int outcome = awaitFrames(waitStart);
+                if (outcome != RETRY) {
+                    return outcome;
+                }
+            }
+            return CLOSED;
+        } finally {
+            receiveLock.unlock();
+            fdGuard.unlockRead(stamp);
+        }
+    }
+
+    /**
+     * Receives up to {@link #MAX_BATCH} frames with one recvmmsg call, waiting until at least one
+     * arrives. Frame {@code i} is written from index 0 of {@code frames[i]} and its length (cut
+     * to the buffer's capacity) stored in {@code lengths[i]}.
+     *
+     * @return how many frames were received (they fill {@code frames[0..n)}); 0 if the receive
+     *     timeout expired; -1 once the socket is closed
+     */
+    public int receiveBatch(ByteBuffer[] frames, int[] lengths) throws IOException {
+        int count = Math.min(frames.length, MAX_BATCH);
+        if (count == 0 || lengths.length < count) {
+            throw new IllegalArgumentException("need at least one frame buffer and a length slot for each");
+        }
+        long stamp = tryEnter();
+        if (stamp == 0L) {
+            return CLOSED;
+        }
+        receiveLock.lock();
+        try {
+            for (int i = 0; i < count; i++) {
+                receiveVector.setFrame(i, DirectBuffers.address(frames[i]), frames[i].capacity());
+            }
+            long waitStart = 0L;
+            while (!closed.get()) {
+                for (int i = 0; i < count; i++) {
+                    receiveVector.expectSourceAddress(i);
+                }
+                int received = LIBC.recvmmsg(fd, receiveVector.headers(), count, LinuxConstants.MSG_DONTWAIT, null);
+                if (received > 0) {
+                    int kept = keepIncoming(frames, lengths, received);
+                    if (kept > 0) {
+                        return kept;
+                    }
+                    continue;
+                }
+                int errno = Native.errno();
+                if (errno == LinuxConstants.EINTR) {
+                    continue;
+                }
+                if (errno != LinuxConstants.EAGAIN) {
+                    throw NetException.fromErrno("receive on " + interfaceName, errno);
+                }
+                if (waitStart == 0L) {
+                    waitStart = System.nanoTime();
+                }
+                int outcome = awaitFrames(waitStart);
+                if (outcome != RETRY) {
+                    return outcome;
+                }
+            }
+            return CLOSED;
+        } finally {
+            receiveLock.unlock();
+            fdGuard.unlockRead(stamp);
+        }
+    }
+
+    /** Records lengths, moving incoming frames down over any outgoing ones (older kernels only). */
+    private int keepIncoming(ByteBuffer[] frames, int[] lengths, int received) {
+        int kept = 0;
+        for (int i = 0; i < received; i++) {
+            if (receiveVector.isOutgoing(i)) {
+                continue;
+            }
+            int length = receiveVector.transferred(i);
+            if (kept != i) {
+                frames[kept].put(0, frames[i], 0, length);
+            }
+            lengths[kept++] = length;
+        }
+        return kept;
+    }
+
+    /** Waits for the socket to become readable: RETRY, TIMED_OUT (0) or CLOSED (-1). */
+    private int awaitFrames(long waitStart) throws NetException {
+        int timeoutMillis = ReadableWait.NO_TIMEOUT;
+        long timeoutNanos = receiveTimeoutNanos;
+        if (timeoutNanos > 0) {
+            long remaining = timeoutNanos - (System.nanoTime() - waitStart);
+            if (remaining <= 0) {
+                return TIMED_OUT;
+            }
+            timeoutMillis = (int) Math.min(Integer.MAX_VALUE, (remaining + 999_999) / 1_000_000);
+        }
+        switch (readableWait.await(timeoutMillis)) {
+            case READABLE:
+                return RETRY;
+            case TIMED_OUT:
+                return TIMED_OUT;
+            default:
+                return CLOSED;
+        }
+    }
+
+    /**
+     * Sends bytes [0, length) of {@code frame} as one Ethernet frame. A full transmit queue
+     * (ENOBUFS) is reported like any other error; AoE initiators retransmit lost frames, so
+     * callers may count such errors and carry on.
+     */
+    public void send(ByteBuffer frame, int length) throws IOException {
+        checkFrame(frame, length);
+        long address = DirectBuffers.address(frame);
+        long stamp = enterOrThrow();
+        try {
+            while (true) {
+                long sent = LIBC.send(fd, address, length, 0);
+                if (sent == length) {
+                    return;
+                }
+                int errno = Native.errno();
+                if (sent >= 0) {
+                    throw new NetException("short send on " + interfaceName + ": " + sent + " of " + length + " bytes");
+                }
+                if (errno != LinuxConstants.EINTR) {
+                    throw NetException.fromErrno("send on " + interfaceName, errno);
+                }
+            }
+        } finally {
+            fdGuard.unlockRead(stamp);
+        }
+    }
+
+    /**
+     * Sends {@code frames[i]} bytes [0, {@code lengths[i]}) for i in [0, count), in order, with
+     * as few sendmmsg calls as {@link #MAX_BATCH} allows. On an error the frames before the
+     * failing one have been sent and the rest have not.
+     */
+    public void sendBatch(ByteBuffer[] frames, int[] lengths, int count) throws IOException {
+        if (count < 0 || count > frames.length || count > lengths.length) {
+            throw new IllegalArgumentException("count " + count + " exceeds the frames or lengths given");
+        }
+        for (int i = 0; i < count; i++) {
+            checkFrame(frames[i], lengths[i]);
+        }
+        long stamp = enterOrThrow();
+        sendBatchLock.lock();
+        try {
+            int next = 0;
+            while (next < count) {
+                int chunk = Math.min(count - next, MAX_BATCH);
+                for (int i = 0; i < chunk; i++) {
+                    sendVector.setFrame(i, DirectBuffers.address(frames[next + i]), lengths[next + i]);
+                    sendVector.omitAddress(i);
+                }
+                int sent = LIBC.sendmmsg(fd, sendVector.headers(), chunk, 0);
+                if (sent > 0) {
+                    next += sent;
+                    continue;
+                }
+                if (sent == 0) {
+                    throw new NetException("send on " + interfaceName + " made no progress at frame " + next);
+                }
+                int errno = Native.errno();
+                if (errno != LinuxConstants.EINTR) {
+                    throw NetException.fromErrno("send on " + interfaceName + " (frame " + next + " of " + count + ")",
+                            errno);
+                }
+            }
+        } finally {
+            sendBatchLock.unlock();
+            fdGuard.unlockRead(stamp);
+        }
+    }
+
+    private static void checkFrame(ByteBuffer frame, int length) {
+        if (!frame.isDirect()) {
+            throw new IllegalArgumentException("frame buffers must be direct (ByteBuffer.allocateDirect)");
+        }
+        if (length < ETHERNET_HEADER_LENGTH || length > frame.capacity()) {
+            throw new IllegalArgumentException("frame length " + length + " outside [" + ETHERNET_HEADER_LENGTH
+                    + ", " + frame.capacity() + "]");
+        }
+    }
+
+    /** A read stamp on the descriptor, or 0 once the socket is closed or closing. */
+    private long tryEnter() {
+        long stamp = fdGuard.tryReadLock();
+        if (stamp != 0L && closed.get()) {
+            fdGuard.unlockRead(stamp);
+            return 0L;
+        }
+        return stamp;
+    }
+
+    private long enterOrThrow() throws NetException {
+        long stamp = tryEnter();
+        if (stamp == 0L) {
+            throw new NetException("raw socket on " + interfaceName + " is closed");
+        }
+        return stamp;
+    }
+
+    /**
+     * Closes the socket. A thread blocked in a receive returns -1 promptly; later calls return -1
+     * or throw. Waits for calls in progress to leave before releasing the descriptor, so it is
+     * never reused under them. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        readableWait.wake();
+        long stamp = fdGuard.writeLock();
+        try {
+            LIBC.close(fd);
+            readableWait.close();
+        } finally {
+            fdGuard.unlockWrite(stamp);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RawSocket[" + interfaceName + ", ifindex " + ifindex + (closed.get() ? ", closed]" : "]");
+    }
+}
