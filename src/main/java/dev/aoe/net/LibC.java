@@ -9,7 +9,8 @@ import jnr.ffi.types.ssize_t;
 
 /**
  * The C library calls this package makes, bound by jnr-ffi (see {@link Native} for the
- * loaded instance).
+ * loaded instance). Public only because jnr-ffi implements it in a class loader of its own;
+ * callers outside this package should use {@link RawSocket} and {@link NetNs}.
  *
  * <p>Frame data is passed as a raw address ({@code @intptr_t long}, from
  * {@link DirectBuffers#address}) rather than as a {@code ByteBuffer}: jnr-ffi 2.3.4 passes a
@@ -20,7 +21,7 @@ import jnr.ffi.types.ssize_t;
  * <p>Calls whose failure the caller inspects save errno ({@link SaveError}); calls whose failure
  * cannot be acted on skip it ({@link IgnoreError}).
  */
-interface LibC {
+public interface LibC {
     @SaveError
     int socket(int domain, int type, int protocol);
 
