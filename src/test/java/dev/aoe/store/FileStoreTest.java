@@ -29,6 +29,8 @@ class FileStoreTest {
     private static final long SOURCE_SECTORS = 1024;
     private static final long OFFSET = 100;
     private static final long LENGTH = 200;
+    private static final int O_ACCMODE = 03;
+    private static final int O_RDONLY = 0;
 
     @TempDir
     Path dir;
@@ -77,6 +79,9 @@ class FileStoreTest {
             assertEquals(SECTOR, src.remaining(), "nothing was consumed");
             store.read(0, ByteBuffer.allocate(SECTOR));
             store.flush();
+            List<Integer> flags = Shell.openFlags(file);
+            assertEquals(1, flags.size());
+            assertEquals(O_RDONLY, flags.get(0) & O_ACCMODE, "the kernel refuses writes too");
         }
         assertRange(Files.readAllBytes(file), 0, SECTOR, 0);
     }

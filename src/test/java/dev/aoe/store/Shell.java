@@ -2,8 +2,11 @@ package dev.aoe.store;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Runs the system tools the store tests check against (stat, losetup, mount). */
 final class Shell {
@@ -41,6 +44,33 @@ final class Shell {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted running " + command[0], e);
         }
+    }
+
+    /**
+     * The open flags ({@code /proc/self/fdinfo}) of every descriptor this JVM holds on
+     * {@code file}, so a test can see what the kernel enforces.
+     */
+    static List<Integer> openFlags(Path file) throws IOException {
+        Path target = file.toRealPath();
+        List<Integer> flags = new ArrayList<>();
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds) {
+                Path link;
+                try {
+                    link = Files.readSymbolicLink(fd);
+                } catch (IOException e) {
+                    continue; // closed while we listed them
+                }
+                if (link.equals(target)) {
+                    for (String line : Files.readAllLines(Path.of("/proc/self/fdinfo", fd.getFileName().toString()))) {
+                        if (line.startsWith("flags:")) {
+                            flags.add(Integer.parseInt(line.substring("flags:".length()).trim(), 8));
+                        }
+                    }
+                }
+            }
+        }
+        return flags;
     }
 
     /** Blocks allocated to a file, in 512-byte units ({@code stat -c %b}). */
