@@ -7,6 +7,11 @@ import java.nio.ByteBuffer;
 /**
  * The backing storage of one export, addressed in 512-byte sectors relative to the export's
  * window. Implementations are safe for concurrent use by several I/O threads.
+ *
+ * <p>Callers check a request against {@link #sectors()} and answer IDNF themselves; an
+ * implementation still refuses a transfer outside the window, or not made of whole sectors, with
+ * an IllegalArgumentException, so a caller's bug never reaches data outside the export. Media
+ * failures, writes to a read-only store and I/O after {@link #close()} are IOExceptions.
  */
 public interface BlockStore extends Closeable {
     int SECTOR_SIZE = 512;

@@ -15,7 +15,8 @@ import java.util.OptionalLong;
  * @param path          a regular file or a block device; symbolic links are followed
  * @param createSize    bytes, a multiple of 512: create a missing file (sparse) of this size, grow
  *                      a smaller one to it; a larger file keeps its size. Empty: the file must exist.
- *                      Not allowed for a block device, whose size comes from the device.
+ *                      Applied to read-only exports too. Not allowed for a block device, whose
+ *                      size comes from the device.
  * @param offsetSectors sectors of the source skipped before the export starts (vblade {@code -o})
  * @param lengthSectors sectors exported (vblade {@code -l}); empty: the rest of the source
  * @param readOnly      open the source read-only; writes fail (vblade {@code -r})
@@ -40,28 +41,39 @@ public record StoreSpec(
         Objects.requireNonNull(writeCache, "writeCache");
         if (createSize.isPresent()) {
             long size = createSize.getAsLong();
+            if (size < 0) {
+                throw new IllegalArgumentException("size " + size + " bytes is negative");
+            }
             if (size < BlockStore.SECTOR_SIZE) {
                 throw new IllegalArgumentException(
-                        "size " + size + " bytes is too small: an export needs at least one 512-byte sector");
+                        "size " + size + " bytes is less than one 512-byte sector");
             }
             if (size % BlockStore.SECTOR_SIZE != 0) {
                 throw new IllegalArgumentException(
                         "size " + size + " bytes is not a multiple of 512: an export is made of 512-byte sectors");
             }
         }
-        if (offsetSectors < 0 || offsetSectors > MAX_SECTORS) {
-            throw new IllegalArgumentException("offset " + offsetSectors + " sectors is out of range");
-        }
+        requireSectors("offset", offsetSectors);
         if (lengthSectors.isPresent()) {
             long length = lengthSectors.getAsLong();
-            if (length < 1 || length > MAX_SECTORS) {
-                throw new IllegalArgumentException(
-                        "length " + length + " sectors is out of range: an export needs at least one sector");
+            requireSectors("length", length);
+            if (length == 0) {
+                throw new IllegalArgumentException("length 0 sectors: an export needs at least one sector");
             }
             if (offsetSectors > MAX_SECTORS - length) {
-                throw new IllegalArgumentException(
-                        "offset " + offsetSectors + " + length " + length + " sectors is out of range");
+                throw new IllegalArgumentException("offset " + offsetSectors + " + length " + length
+                        + " sectors is beyond the largest byte offset a source can have");
             }
+        }
+    }
+
+    private static void requireSectors(String name, long sectors) {
+        if (sectors < 0) {
+            throw new IllegalArgumentException(name + " " + sectors + " sectors is negative");
+        }
+        if (sectors > MAX_SECTORS) {
+            throw new IllegalArgumentException(name + " " + sectors
+                    + " sectors is beyond the largest byte offset a source can have");
         }
     }
 

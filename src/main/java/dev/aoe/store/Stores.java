@@ -39,46 +39,55 @@ public final class Stores {
      */
     public static FileStore open(StoreSpec spec) throws IOException {
         Path path = spec.path();
-        Integer mode = fileMode(path);
-        boolean blockDevice = mode != null && (mode & S_IFMT) == S_IFBLK;
-        long existingBytes = 0;
-        long sourceBytes;
-        int logicalBlockSize = BlockStore.SECTOR_SIZE;
-        if (mode == null) {
-            if (spec.createSize().isEmpty()) {
-                throw new StoreException(path + " does not exist; pass a size to create it");
-            }
-            sourceBytes = spec.createSize().getAsLong();
-        } else if (blockDevice) {
-            if (spec.createSize().isPresent()) {
-                throw new StoreException(path + " is a block device, whose size comes from the device; drop the size");
-            }
-            BlockDevices.Geometry geometry = BlockDevices.geometry(path);
-            sourceBytes = geometry.sizeBytes();
-            logicalBlockSize = geometry.logicalBlockSize();
-        } else if ((mode & S_IFMT) == S_IFDIR) {
-            throw new StoreException(path + " is a directory; a source is a regular file or a block device");
-        } else if ((mode & S_IFMT) == S_IFREG) {
-            existingBytes = Files.size(path);
-            sourceBytes = Math.max(existingBytes, spec.createSize().orElse(0));
-        } else {
-            throw new StoreException(path + " is neither a regular file nor a block device");
-        }
+        Source source = probe(spec);
+        long sourceBytes = source.blockDevice()
+                ? source.bytes()
+                : Math.max(source.bytes(), spec.createSize().orElse(0));
         long sectors = windowSectors(spec, sourceBytes / BlockStore.SECTOR_SIZE);
 
-        boolean created = mode == null;
+        boolean created = !source.exists();
         if (created) {
             create(path, sourceBytes);
-        } else if (!blockDevice && existingBytes < sourceBytes) {
+        } else if (source.bytes() < sourceBytes) {
             setLength(path, sourceBytes);
         }
         try {
-            return openChannels(spec, sectors, created, logicalBlockSize);
+            return openChannels(spec, sectors, created, source.logicalBlockSize());
         } catch (IOException | RuntimeException e) {
             if (created) {
                 Files.deleteIfExists(path);
             }
             throw e;
+        }
+    }
+
+    /** What is at a source's path: its current size, and the sector size its device uses. */
+    private record Source(boolean exists, boolean blockDevice, long bytes, int logicalBlockSize) {
+    }
+
+    private static Source probe(StoreSpec spec) throws IOException {
+        Path path = spec.path();
+        Integer mode = fileMode(path);
+        if (mode == null) {
+            if (spec.createSize().isEmpty()) {
+                throw new StoreException(path + " does not exist; pass a size to create it");
+            }
+            return new Source(false, false, 0, BlockStore.SECTOR_SIZE);
+        }
+        switch (mode & S_IFMT) {
+            case S_IFREG:
+                return new Source(true, false, Files.size(path), BlockStore.SECTOR_SIZE);
+            case S_IFBLK:
+                if (spec.createSize().isPresent()) {
+                    throw new StoreException(
+                            path + " is a block device, whose size comes from the device; drop the size");
+                }
+                BlockDevices.Geometry geometry = BlockDevices.geometry(path);
+                return new Source(true, true, geometry.sizeBytes(), geometry.logicalBlockSize());
+            case S_IFDIR:
+                throw new StoreException(path + " is a directory; a source is a regular file or a block device");
+            default:
+                throw new StoreException(path + " is neither a regular file nor a block device");
         }
     }
 
