@@ -1,6 +1,7 @@
 package dev.aoe.engine;
 
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A fixed set of frame buffers, allocated once. When all are in flight the receive loop drops
@@ -20,6 +21,11 @@ final class FramePool {
     /** A free frame, or null when every frame is in flight. */
     Frame take() {
         return free.poll();
+    }
+
+    /** A free frame, waiting up to {@code millis} for one; null if none came back in time. */
+    Frame await(long millis) throws InterruptedException {
+        return free.poll(millis, TimeUnit.MILLISECONDS);
     }
 
     void release(Frame frame) {

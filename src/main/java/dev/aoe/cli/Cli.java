@@ -1,0 +1,26 @@
+package dev.aoe.cli;
+
+import dev.aoe.engine.ExportSpec;
+import dev.aoe.engine.ExportStatus;
+
+/** How commands talk to people: one-line errors on stderr and one-line summaries. */
+final class Cli {
+    static final int FAILED = 1;
+
+    private Cli() {
+    }
+
+    /** Prints {@code aoe COMMAND: error: MESSAGE} and returns the failure exit status. */
+    static int fail(String command, String message) {
+        System.err.println("aoe " + command + ": error: " + message);
+        return FAILED;
+    }
+
+    static String describe(ExportStatus s, ExportSpec spec) {
+        return s.target() + ": serving " + spec.store().path() + " (" + Sizes.format(s.sizeBytes()) + ", "
+                + s.sizeBytes() / 512 + " sectors" + (s.readOnly() ? ", read-only" : "")
+                + (s.createdSource() ? ", created" : "") + ") on " + s.interfaceName() + " (" + s.mac() + ", MTU "
+                + s.mtu() + ", " + s.sectorsPerFrame() + " sectors/frame), buffer count " + spec.bufferCount()
+                + ", write cache " + s.writeCache().toLowerCase().replace('_', '-');
+    }
+}

@@ -1,0 +1,140 @@
+package dev.aoe.engine;
+
+import dev.aoe.ata.AtaDevice;
+import dev.aoe.ata.IdentifyBlock;
+import dev.aoe.net.RawSocket;
+import dev.aoe.protocol.MacAddress;
+import dev.aoe.store.FileStore;
+import dev.aoe.store.Stores;
+import dev.aoe.target.StateFile;
+import dev.aoe.target.Target;
+import dev.aoe.target.TargetState;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Logger;
+
+/**
+ * The AoE target engine: many exports in one process, one raw socket per interface however
+ * many exports it carries. Exports are added and removed live without disturbing the others.
+ */
+public final class Engine implements Closeable {
+    private static final Logger LOG = Logger.getLogger(Engine.class.getName());
+    /** I/O threads per export: enough for a window of writes to share each flush. */
+    private static final int MAX_IO_THREADS = 8;
+    private static final String MODEL = "aoe-operator AoE target";
+    private static final String FIRMWARE = "0.1";
+
+    private final Path stateDirectory;
+    private final String hostName;
+    private final Duration addressProbe;
+    private final Map<String, Port> ports = new LinkedHashMap<>();
+    private final Map<String, Export> exports = new LinkedHashMap<>();
+
+    /**
+     * @param stateDirectory where config strings, mask and reserve lists persist; null keeps
+     *                       them in memory, as vblade does
+     * @param addressProbe   how long to listen for another target already answering an
+     *                       address before serving it; zero skips the check
+     */
+    public Engine(Path stateDirectory, String hostName, Duration addressProbe) {
+        this.stateDirectory = stateDirectory;
+        this.hostName = hostName;
+        this.addressProbe = addressProbe;
+    }
+
+    /** Starts serving an export; on failure nothing of it is left behind. */
+    public synchronized ExportStatus add(ExportSpec spec) throws IOException {
+        String name = spec.target();
+        Export existing = exports.get(name);
+        if (existing != null) {
+            throw new EngineException(name + " is already served by this engine on "
+                    + existing.port.interfaceName() + "; an AoE address must be unique on the network");
+        }
+        boolean newPort = !ports.containsKey(spec.interfaceName());
+        Port port = newPort ? new Port(RawSocket.open(spec.interfaceName())) : ports.get(spec.interfaceName());
+        FileStore store = null;
+        try {
+            if (!port.isUp()) {
+                throw new EngineException("interface " + spec.interfaceName()
+                        + " is down; bring it up (ip link set " + spec.interfaceName() + " up)");
+            }
+            if (!addressProbe.isZero()) {
+                AddressProbe.requireFree(spec.interfaceName(), spec.shelf(), spec.slot(), addressProbe);
+            }
+            store = Stores.open(spec.store());
+            TargetState state = stateDirectory == null ? TargetState.inMemory(spec.configString())
+                    : TargetState.load(StateFile.of(stateDirectory, spec.shelf(), spec.slot()), spec.configString());
+            IdentifyBlock identify = new IdentifyBlock(spec.shelf() + "." + spec.slot() + ":" + hostName, FIRMWARE, MODEL);
+            Target target = new Target(spec.shelf(), spec.slot(), port, new AtaDevice(store, identify), state,
+                    spec.bufferCount(), spec.allowlist());
+            Export export = new Export(spec, target, store, store.created(), port,
+                    Math.min(spec.bufferCount(), MAX_IO_THREADS));
+            export.start();
+            port.add(export);
+            if (newPort) {
+                ports.put(spec.interfaceName(), port);
+                port.start();
+            }
+            exports.put(name, export);
+            port.announce(target);
+            LOG.info(() -> name + " serving " + spec.store().path() + " on " + spec.interfaceName() + ": "
+                    + export.store.sectors() + " sectors" + (export.store.readOnly() ? ", read-only" : "")
+                    + ", write cache " + export.store.writeCache());
+            return status(export);
+        } catch (IOException | RuntimeException e) {
+            if (store != null && !exports.containsKey(name)) {
+                store.close();
+            }
+            if (newPort && !ports.containsKey(spec.interfaceName())) {
+                port.close();
+            }
+            throw e;
+        }
+    }
+
+    /** Stops serving e{@code shelf}.{@code slot}; returns its last status, or null if not served. */
+    public synchronized ExportStatus remove(int shelf, int slot) throws IOException {
+        Export export = exports.remove("e" + shelf + "." + slot);
+        if (export == null) {
+            return null;
+        }
+        ExportStatus last = status(export);
+        if (export.port.remove(export)) {
+            ports.remove(export.port.interfaceName());
+            export.port.close();
+        }
+        export.close();
+        LOG.info(() -> export.target + " no longer served");
+        return last;
+    }
+
+    public synchronized List<ExportStatus> status() {
+        List<ExportStatus> all = new ArrayList<>();
+        for (Export e : exports.values()) {
+            all.add(status(e));
+        }
+        return all;
+    }
+
+    private static ExportStatus status(Export e) {
+        return new ExportStatus(e.target.toString(), e.port.interfaceName(), true, "Serving",
+                "served on " + e.port.interfaceName() + " as " + e.target,
+                MacAddress.format(e.port.mac()), e.port.mtu(), e.port.sectorsPerFrame(),
+                e.store.sectors() * FileStore.SECTOR_SIZE, e.store.readOnly(), e.store.writeCache().name(),
+                e.since, e.createdSource);
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+        for (Export e : new ArrayList<>(exports.values())) {
+            remove(e.target.shelf(), e.target.slot());
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package dev.aoe.engine;
+
+import dev.aoe.store.BlockStore;
+import dev.aoe.target.Target;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A served export: its target, its store and its own I/O threads. Requests that touch a disk
+ * queue here, so a slow or stalled source delays only its own export; several threads per
+ * export let concurrent writes share one flush (group commit).
+ */
+final class Export implements Closeable {
+    private static final Logger LOG = Logger.getLogger(Export.class.getName());
+    /** How often an idle I/O thread checks whether its export is closing. */
+    private static final long IDLE_CHECK_MILLIS = 200;
+
+    final ExportSpec spec;
+    final Target target;
+    final BlockStore store;
+    final Port port;
+    final boolean createdSource;
+    final Instant since = Instant.now();
+    final LongAdder dropped = new LongAdder();
+    private final ArrayBlockingQueue<Frame> queue;
+    private final Thread[] workers;
+    private volatile boolean closed;
+
+    Export(ExportSpec spec, Target target, BlockStore store, boolean createdSource, Port port, int ioThreads) {
+        this.spec = spec;
+        this.target = target;
+        this.store = store;
+        this.createdSource = createdSource;
+        this.port = port;
+        // Room for a few windows beyond the advertised count: tools and other initiators add up.
+        this.queue = new ArrayBlockingQueue<>(Math.max(64, spec.bufferCount() * 4));
+        this.workers = new Thread[ioThreads];
+        for (int i = 0; i < ioThreads; i++) {
+            workers[i] = new Thread(this::work, "aoe-io-" + target + "-" + i);
+            workers[i].setDaemon(true);
+        }
+    }
+
+    void start() {
+        for (Thread t : workers) {
+            t.start();
+        }
+    }
+
+    /** Queues a request for the I/O threads; drops it when the queue is full. */
+    void submit(Frame frame) {
+        if (closed || !queue.offer(frame)) {
+            dropped.increment();
+            frame.release();
+        }
+    }
+
+    private void work() {
+        while (!closed) {
+            Frame frame;
+            try {
+                frame = queue.poll(IDLE_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (frame == null) {
+                continue;
+            }
+            try {
+                port.answer(target, frame);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, target + ": request failed", e);
+                frame.release();
+            }
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        // No interrupt: interrupting a thread inside FileChannel I/O closes the channel.
+        closed = true;
+        for (Thread t : workers) {
+            try {
+                t.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        Frame f;
+        while ((f = queue.poll()) != null) {
+            f.release();
+        }
+        store.close();
+    }
+}

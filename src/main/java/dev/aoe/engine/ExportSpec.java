@@ -1,0 +1,48 @@
+package dev.aoe.engine;
+
+import dev.aoe.store.StoreSpec;
+
+import java.util.Arrays;
+
+/**
+ * Everything that defines one export: its AoE address, where it is served and from what.
+ *
+ * @param bufferCount   outstanding frames advertised to initiators (vblade {@code -b}); at least 2
+ * @param allowlist     initiator MACs allowed in (vblade {@code -m}); empty lets anyone in
+ * @param configString  the config string a new export starts with (a persisted one wins)
+ */
+public record ExportSpec(int shelf, int slot, String interfaceName, StoreSpec store, int bufferCount,
+                         long[] allowlist, byte[] configString) {
+    public static final int DEFAULT_BUFFER_COUNT = 16;
+    /** The Linux initiator starts at half the advertised window: 1 would give it none. */
+    public static final int MIN_BUFFER_COUNT = 2;
+
+    public ExportSpec {
+        if (bufferCount < MIN_BUFFER_COUNT || bufferCount > 0xFFFF) {
+            throw new IllegalArgumentException("buffer count " + bufferCount
+                    + " is out of range: it must be 2-65535 (the Linux initiator needs at least 2)");
+        }
+        if (configString.length > 1024) {
+            throw new IllegalArgumentException("the config string has " + configString.length
+                    + " bytes; AoE allows at most 1024");
+        }
+        allowlist = allowlist.clone();
+        configString = configString.clone();
+    }
+
+    public String target() {
+        return "e" + shelf + "." + slot;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ExportSpec s && shelf == s.shelf && slot == s.slot && bufferCount == s.bufferCount
+                && interfaceName.equals(s.interfaceName) && store.equals(s.store)
+                && Arrays.equals(allowlist, s.allowlist) && Arrays.equals(configString, s.configString);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * (31 * shelf + slot) + interfaceName.hashCode();
+    }
+}
