@@ -1,0 +1,186 @@
+package dev.aoe.target;
+
+import dev.aoe.ata.Ata;
+import dev.aoe.ata.AtaDevice;
+import dev.aoe.protocol.AoeHeader;
+import dev.aoe.protocol.AtaArg;
+import dev.aoe.protocol.ConfigArg;
+import dev.aoe.protocol.MacAddress;
+import dev.aoe.protocol.MaskArg;
+import dev.aoe.protocol.ReserveArg;
+
+import java.nio.ByteBuffer;
+
+/**
+ * One exported device, e{@code shelf}.{@code slot}: decides whether a frame is for it, and
+ * rewrites a request in place into its reply (vblade's {@code doaoe}). It knows nothing of
+ * sockets or threads: the engine feeds it frames and sends what it returns.
+ */
+public final class Target {
+    /** Returned by {@link #handle} when the protocol says to stay silent. */
+    public static final int NO_REPLY = -1;
+
+    private final int shelf;
+    private final int slot;
+    private final Link link;
+    private final AtaDevice ata;
+    private final TargetState state;
+    private final int bufferCount;
+    private final long[] allowlist;
+
+    /**
+     * @param allowlist the admin's initiator allowlist (vblade {@code -m}); empty lets anyone in.
+     *                  Unlike the AoE mask list, initiators cannot edit it.
+     */
+    public Target(int shelf, int slot, Link link, AtaDevice ata, TargetState state, int bufferCount,
+                  long[] allowlist) {
+        if (shelf < 0 || shelf >= AoeHeader.BROADCAST_SHELF || slot < 0 || slot >= AoeHeader.BROADCAST_SLOT) {
+            throw new IllegalArgumentException("e" + shelf + "." + slot
+                    + " is not a target address: shelf must be 0-65534 and slot 0-254");
+        }
+        this.shelf = shelf;
+        this.slot = slot;
+        this.link = link;
+        this.ata = ata;
+        this.state = state;
+        this.bufferCount = bufferCount;
+        this.allowlist = allowlist.clone();
+    }
+
+    public int shelf() {
+        return shelf;
+    }
+
+    public int slot() {
+        return slot;
+    }
+
+    public TargetState state() {
+        return state;
+    }
+
+    /**
+     * Whether this target takes the request at all: addressed to it (or broadcast), a request
+     * of AoE version 1, and from an initiator both the allowlist and the mask list let in.
+     * Frames it does not take get no reply whatsoever.
+     */
+    public boolean accepts(ByteBuffer f, int length) {
+        if (length < AoeHeader.LENGTH || AoeHeader.isResponse(f) || AoeHeader.version(f) != AoeHeader.VERSION) {
+            return false;
+        }
+        if (!AoeHeader.addressedTo(AoeHeader.shelf(f), AoeHeader.slot(f), shelf, slot)) {
+            return false;
+        }
+        long source = AoeHeader.source(f);
+        return TargetState.allows(allowlist, source) && state.maskAllows(source);
+    }
+
+    /**
+     * True for requests answered from memory alone (queries, IDENTIFY); the engine answers them
+     * on the receive thread. Everything else touches a disk (the store, or the state file for
+     * edits) and runs on the export's own I/O threads.
+     */
+    public static boolean answersFromMemory(ByteBuffer f, int length) {
+        return switch (AoeHeader.command(f)) {
+            case AoeHeader.CMD_ATA -> length >= AtaArg.DATA && !AtaDevice.mayBlock(AtaArg.command(f));
+            case AoeHeader.CMD_CONFIG -> length >= ConfigArg.STRING && ConfigArg.ccmd(f) <= ConfigArg.CCMD_TEST_PREFIX;
+            case AoeHeader.CMD_MASK -> length > MaskArg.MCMD && MaskArg.mcmd(f) == MaskArg.MCMD_READ;
+            case AoeHeader.CMD_RESERVE -> length > ReserveArg.RCMD && ReserveArg.rcmd(f) == ReserveArg.RCMD_READ;
+            default -> true;
+        };
+    }
+
+    /**
+     * Rewrites an accepted request into its reply, padded to the Ethernet minimum.
+     *
+     * @return the reply length, or {@link #NO_REPLY}
+     */
+    public int handle(ByteBuffer f, int length) {
+        int command = AoeHeader.command(f);
+        long requester = AoeHeader.source(f);
+        int n = switch (command) {
+            case AoeHeader.CMD_ATA -> ata(f, length, requester);
+            case AoeHeader.CMD_CONFIG -> ConfigCommand.handle(f, length, state, bufferCount,
+                    maxSectors(link.refreshMtu(), f.capacity()));
+            case AoeHeader.CMD_MASK -> MaskCommand.handle(f, length, state);
+            case AoeHeader.CMD_RESERVE -> ReserveCommand.handle(f, length, state, requester);
+            default -> unknownCommand(f, command);
+        };
+        if (n == NO_REPLY) {
+            return NO_REPLY;
+        }
+        // makeReply clears the error byte: keep what the handler set.
+        boolean error = AoeHeader.isError(f);
+        int code = AoeHeader.error(f);
+        AoeHeader.makeReply(f, link.mac(), shelf, slot);
+        if (error) {
+            AoeHeader.setError(f, code);
+        }
+        return AoeHeader.pad(f, n);
+    }
+
+    private int ata(ByteBuffer f, int length, long requester) {
+        if (length < AtaArg.DATA) {
+            return NO_REPLY;
+        }
+        int opcode = AtaArg.command(f);
+        // Broadcast ATA is how WinAoE discovers (IDENTIFY); a broadcast read or write is never
+        // meant for every disk on the link, so it is ignored.
+        boolean broadcast = AoeHeader.shelf(f) == AoeHeader.BROADCAST_SHELF
+                || AoeHeader.slot(f) == AoeHeader.BROADCAST_SLOT;
+        if (broadcast && opcode != Ata.IDENTIFY_DEVICE) {
+            return NO_REPLY;
+        }
+        // IDENTIFY stays open to everyone, as in vblade, so a reserved disk can still be found.
+        if (opcode != Ata.IDENTIFY_DEVICE && !state.reservationAllows(requester)) {
+            AoeHeader.setError(f, AoeHeader.ERR_TARGET_RESERVED);
+            return AtaArg.DATA;
+        }
+        int n = ata.execute(f, length, maxSectors(link.mtu(), f.capacity()));
+        if (n == AtaDevice.BAD_ARGUMENT) {
+            AoeHeader.setError(f, AoeHeader.ERR_BAD_ARGUMENT);
+            return AtaArg.DATA;
+        }
+        return n;
+    }
+
+    private static int unknownCommand(ByteBuffer f, int command) {
+        if (command >= AoeHeader.CMD_VENDOR_MIN) {
+            return NO_REPLY;
+        }
+        AoeHeader.setError(f, AoeHeader.ERR_BAD_COMMAND);
+        return AoeHeader.LENGTH;
+    }
+
+    /**
+     * Sectors per ATA frame: what the MTU carries, {@code (MTU - 36) / 512} as every AoE
+     * implementation computes it, and never more than a receive buffer holds.
+     */
+    public static int maxSectors(int mtu, int bufferCapacity) {
+        int byMtu = (mtu - AtaArg.DATA) / Ata.SECTOR_SIZE;
+        int byBuffer = (bufferCapacity - AtaArg.DATA) / Ata.SECTOR_SIZE;
+        return Math.max(0, Math.min(Math.min(byMtu, byBuffer), 255));
+    }
+
+    /**
+     * Writes an unsolicited config reply that tells initiators this target is here (sent when
+     * an export starts): version 1, tag 0, the current parameters, to {@code destination}.
+     */
+    public int writeAnnouncement(ByteBuffer f, long destination) {
+        AoeHeader.writeRequest(f, destination, link.mac(), shelf, slot, AoeHeader.CMD_CONFIG, 0);
+        f.put(AoeHeader.VERSION_FLAGS, (byte) ((AoeHeader.VERSION << 4) | AoeHeader.FLAG_RESPONSE));
+        int n = ConfigArg.writeReply(f, bufferCount, ConfigCommand.FIRMWARE_VERSION,
+                maxSectors(link.refreshMtu(), f.capacity()), ConfigArg.CCMD_READ, state.config());
+        return AoeHeader.pad(f, n);
+    }
+
+    /** Where announcements go: each allowlisted initiator, or broadcast when anyone may connect. */
+    public long[] announcementDestinations() {
+        return allowlist.length == 0 ? new long[] {MacAddress.BROADCAST} : allowlist.clone();
+    }
+
+    @Override
+    public String toString() {
+        return "e" + shelf + "." + slot;
+    }
+}
