@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -51,6 +52,8 @@ public final class StateFile {
         Properties p = new Properties();
         try (Reader r = new StringReader(Files.readString(path, StandardCharsets.UTF_8))) {
             p.load(r);
+        } catch (CharacterCodingException | IllegalArgumentException e) {
+            throw new IOException("corrupt target state in " + path + ": " + e, e);
         }
         try {
             return new Saved(Base64.getDecoder().decode(p.getProperty(CONFIG, "")),

@@ -98,6 +98,9 @@ public final class Target {
     public int handle(ByteBuffer f, int length) {
         int command = AoeHeader.command(f);
         long requester = AoeHeader.source(f);
+        // The request's own E flag and error byte mean nothing: only what a handler sets goes out.
+        f.put(AoeHeader.VERSION_FLAGS, (byte) (f.get(AoeHeader.VERSION_FLAGS) & ~AoeHeader.FLAG_ERROR));
+        f.put(AoeHeader.ERROR, (byte) 0);
         int n = switch (command) {
             case AoeHeader.CMD_ATA -> ata(f, length, requester);
             case AoeHeader.CMD_CONFIG -> ConfigCommand.handle(f, length, state, bufferCount,
