@@ -6,7 +6,7 @@ S=${1:?shelf} L=${2:?slot} MIB=${3:-8}
 DEV=/dev/etherd/e$S.$L
 up() { cut -d' ' -f1 /proc/uptime; }
 since() { awk -v a="$1" -v b="$(up)" 'BEGIN { printf "%.2f", b - a }'; }
-fail() { echo "AOE-VM FAIL $*"; dmesg | grep -i aoe | tail -10; exit 1; }
+fail() { dmesg | grep -i aoe | tail -10; echo "AOE-VM FAIL $*"; exit 1; }
 T0=$(up)
 
 # Discovery: the driver broadcasts a query when loaded; repeat it every second for 30 s
