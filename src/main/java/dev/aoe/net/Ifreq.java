@@ -13,7 +13,7 @@ final class Ifreq {
     private static final int UNION = 16;
     /** {@code ifr_hwaddr.sa_data}: after the 2-byte {@code sa_family}. */
     private static final int HWADDR = UNION + 2;
-    static final int MAC_LENGTH = 6;
+    private static final int MAC_LENGTH = 6;
 
     private final Pointer memory = Native.allocate(SIZE);
     private final String interfaceName;

@@ -18,13 +18,11 @@ final class MessageVector {
     private static final int IOV_BASE = 0;
     private static final int IOV_LEN = 8;
 
-    private final int capacity;
     private final Pointer headers;
     private final Pointer iovecs;
     private final Pointer addresses;
 
     MessageVector(int capacity) {
-        this.capacity = capacity;
         headers = Native.allocate(capacity * MMSGHDR_SIZE);
         iovecs = Native.allocate(capacity * IOVEC_SIZE);
         addresses = Native.allocate(capacity * SockaddrLl.SIZE);
@@ -34,10 +32,6 @@ final class MessageVector {
             headers.putAddress(header + MSG_IOV, iovecs.address() + (long) i * IOVEC_SIZE);
             headers.putLong(header + MSG_IOVLEN, 1);
         }
-    }
-
-    int capacity() {
-        return capacity;
     }
 
     Pointer headers() {

@@ -28,7 +28,7 @@ import jnr.ffi.Pointer;
  * interface.
  *
  * <p>Receive and send allocate nothing per frame: receives first try a non-blocking
- * {@code recv}, so while frames are flowing the only system call is the receive itself;
+ * {@code recvfrom}/{@code recvmmsg}, so while frames are flowing the only system call is the receive itself;
  * {@code poll()} is reached only when the queue is empty.
  */
 public final class RawSocket implements Closeable {
@@ -62,13 +62,13 @@ public final class RawSocket implements Closeable {
     private final ReentrantLock sendBatchLock = new ReentrantLock();
     private final MessageVector sendVector = new MessageVector(MAX_BATCH);
 
-    private RawSocket(String interfaceName, int ifindex, byte[] mac, int fd, ReadableWait readableWait) {
+    private RawSocket(String interfaceName, int ifindex, Ifreq ifreq, byte[] mac, int fd, ReadableWait readableWait) {
         this.interfaceName = interfaceName;
         this.ifindex = ifindex;
+        this.ifreq = ifreq;
         this.mac = mac;
         this.fd = fd;
         this.readableWait = readableWait;
-        this.ifreq = new Ifreq(interfaceName);
     }
 
     /**
@@ -103,8 +103,9 @@ public final class RawSocket implements Closeable {
             if (LIBC.bind(fd, SockaddrLl.forBind(ifindex, LinuxConstants.ETH_P_AOE), SockaddrLl.SIZE) < 0) {
                 throw interfaceError("bind a raw socket to " + interfaceName, interfaceName, Native.errno());
             }
-            byte[] mac = new Ifreq(interfaceName).mac(fd);
-            return new RawSocket(interfaceName, ifindex, mac, fd, ReadableWait.create(fd));
+            Ifreq ifreq = new Ifreq(interfaceName);
+            byte[] mac = ifreq.mac(fd);
+            return new RawSocket(interfaceName, ifindex, ifreq, mac, fd, ReadableWait.create(fd));
         } catch (NetException | RuntimeException e) {
             LIBC.close(fd);
             throw e;
@@ -370,10 +371,10 @@ public final class RawSocket implements Closeable {
                 if (sent == length) {
                     return;
                 }
-                int errno = Native.errno();
                 if (sent >= 0) {
                     throw new NetException("short send on " + interfaceName + ": " + sent + " of " + length + " bytes");
                 }
+                int errno = Native.errno();
                 if (errno != LinuxConstants.EINTR) {
                     throw NetException.fromErrno("send on " + interfaceName, errno);
                 }
