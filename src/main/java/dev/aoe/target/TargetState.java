@@ -79,8 +79,9 @@ public final class TargetState {
     }
 
     public synchronized void setConfig(byte[] value) {
-        config = value.clone();
-        save();
+        byte[] next = value.clone();
+        save(next, mask, reserve);
+        config = next;
     }
 
     /** Sets the config string only if none is set or the same one is; returns whether it did. */
@@ -93,13 +94,15 @@ public final class TargetState {
     }
 
     public synchronized void setMask(long[] macs) {
-        mask = macs.clone();
-        save();
+        long[] next = macs.clone();
+        save(config, next, reserve);
+        mask = next;
     }
 
     public synchronized void setReserve(long[] macs) {
-        reserve = macs.clone();
-        save();
+        long[] next = macs.clone();
+        save(config, mask, next);
+        reserve = next;
     }
 
     /** Replaces the reserve list unless another initiator holds it; returns whether it did. */
@@ -111,12 +114,16 @@ public final class TargetState {
         return true;
     }
 
-    private void save() {
+    /**
+     * Saves before the change is published: if the state cannot be saved, the change is not
+     * made, the request fails without a reply, and the initiator's retry finds the old state.
+     */
+    private void save(byte[] nextConfig, long[] nextMask, long[] nextReserve) {
         if (file == null) {
             return;
         }
         try {
-            file.save(new StateFile.Saved(config, mask, reserve));
+            file.save(new StateFile.Saved(nextConfig, nextMask, nextReserve));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save target state to " + file.path(), e);
         }
