@@ -3,7 +3,6 @@ package dev.aoe.cli;
 import dev.aoe.engine.Engine;
 import dev.aoe.engine.ExportSpec;
 import dev.aoe.engine.ExportStatus;
-import io.quarkus.runtime.Quarkus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -59,20 +58,8 @@ public class ServeCommand implements Callable<Integer> {
                 return Cli.FAILED;
             }
             System.out.println("serving " + serving + " of " + specs.size() + " export(s); Ctrl-C stops");
-            stopOnSignals();
-            Quarkus.waitForExit();
+            Cli.waitForStop();
         }
         return 0;
-    }
-
-    /**
-     * Makes SIGTERM and SIGINT a normal stop: waitForExit returns, the engine closes (flushing and
-     * closing every export) and the process exits 0. Left to the JVM, either signal starts its
-     * shutdown at once, which halts with status 143 or 130 before the engine has closed.
-     */
-    private static void stopOnSignals() {
-        for (String name : new String[] {"TERM", "INT"}) {
-            sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> Quarkus.asyncExit(0));
-        }
     }
 }
