@@ -2,6 +2,7 @@ package dev.aoe.cli;
 
 import dev.aoe.engine.ExportSpec;
 import dev.aoe.engine.ExportStatus;
+import io.quarkus.runtime.Quarkus;
 
 /** How commands talk to people: one-line errors on stderr and one-line summaries. */
 final class Cli {
@@ -22,5 +23,17 @@ final class Cli {
                 + (s.createdSource() ? ", created" : "") + ") on " + s.interfaceName() + " (" + s.mac() + ", MTU "
                 + s.mtu() + ", " + s.sectorsPerFrame() + " sectors/frame), buffer count " + spec.bufferCount()
                 + ", write cache " + s.writeCache().toLowerCase().replace('_', '-');
+    }
+
+    /**
+     * Blocks until SIGTERM or SIGINT, which become a normal stop: the caller then closes what it
+     * serves and the process exits 0. Left to the JVM, either signal starts its shutdown at once,
+     * halting with status 143 or 130 before the engine has closed its exports.
+     */
+    static void waitForStop() {
+        for (String name : new String[] {"TERM", "INT"}) {
+            sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> Quarkus.asyncExit(0));
+        }
+        Quarkus.waitForExit();
     }
 }

@@ -3,7 +3,6 @@ package dev.aoe.cli;
 import dev.aoe.engine.Engine;
 import dev.aoe.engine.ExportSpec;
 import dev.aoe.engine.ExportStatus;
-import io.quarkus.runtime.Quarkus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -59,7 +58,7 @@ public class ServeCommand implements Callable<Integer> {
                 return Cli.FAILED;
             }
             System.out.println("serving " + serving + " of " + specs.size() + " export(s); Ctrl-C stops");
-            Quarkus.waitForExit();
+            Cli.waitForStop();
         }
         return 0;
     }

@@ -12,6 +12,7 @@ import dev.aoe.target.TargetState;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -91,6 +92,9 @@ public final class Engine implements Closeable {
         } catch (IOException | RuntimeException e) {
             if (store != null && !exports.containsKey(name)) {
                 store.close();
+                if (store.created()) {
+                    Files.deleteIfExists(spec.store().path());
+                }
             }
             if (newPort && !ports.containsKey(spec.interfaceName())) {
                 port.close();

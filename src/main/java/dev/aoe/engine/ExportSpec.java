@@ -1,5 +1,6 @@
 package dev.aoe.engine;
 
+import dev.aoe.protocol.AoeHeader;
 import dev.aoe.store.StoreSpec;
 
 import java.util.Arrays;
@@ -18,6 +19,10 @@ public record ExportSpec(int shelf, int slot, String interfaceName, StoreSpec st
     public static final int MIN_BUFFER_COUNT = 2;
 
     public ExportSpec {
+        if (shelf < 0 || shelf >= AoeHeader.BROADCAST_SHELF || slot < 0 || slot >= AoeHeader.BROADCAST_SLOT) {
+            throw new IllegalArgumentException("e" + shelf + "." + slot
+                    + " is not a target address: shelf must be 0-65534 and slot 0-254");
+        }
         if (bufferCount < MIN_BUFFER_COUNT || bufferCount > 0xFFFF) {
             throw new IllegalArgumentException("buffer count " + bufferCount
                     + " is out of range: it must be 2-65535 (the Linux initiator needs at least 2)");
