@@ -22,6 +22,10 @@ public final class Conditions {
     public static final String SOURCE_UNAVAILABLE = "SourceUnavailable";
     public static final String INTERFACE_DOWN = "InterfaceDown";
     public static final String ADDRESS_IN_USE = "AddressInUse";
+    /** The engine was stopped (a restart resumes serving). */
+    public static final String ENGINE_STOPPED = "EngineStopped";
+    /** Any other failure; the message carries the engine's error. */
+    public static final String REASON_FAILED = "Failed";
 
     // Ready reasons
     public static final String REASON_READY = "Ready";

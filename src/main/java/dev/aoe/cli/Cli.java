@@ -2,6 +2,7 @@ package dev.aoe.cli;
 
 import dev.aoe.engine.ExportSpec;
 import dev.aoe.engine.ExportStatus;
+import dev.aoe.store.Sizes;
 import io.quarkus.runtime.Quarkus;
 
 /** How commands talk to people: one-line errors on stderr and one-line summaries. */

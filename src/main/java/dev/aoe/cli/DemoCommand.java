@@ -7,6 +7,7 @@ import dev.aoe.initiator.Identity;
 import dev.aoe.initiator.Initiator;
 import dev.aoe.initiator.TargetInfo;
 import dev.aoe.protocol.MacAddress;
+import dev.aoe.store.Sizes;
 import dev.aoe.store.StoreSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -4,6 +4,7 @@ import dev.aoe.initiator.Identity;
 import dev.aoe.initiator.Initiator;
 import dev.aoe.initiator.TargetInfo;
 import dev.aoe.protocol.MacAddress;
+import dev.aoe.store.Sizes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

@@ -2,6 +2,7 @@ package dev.aoe.cli;
 
 import dev.aoe.engine.ExportSpec;
 import dev.aoe.protocol.MacAddress;
+import dev.aoe.store.Sizes;
 import dev.aoe.store.StoreSpec;
 import dev.aoe.store.WriteCache;
 import picocli.CommandLine.Option;

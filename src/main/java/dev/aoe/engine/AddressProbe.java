@@ -36,7 +36,8 @@ final class AddressProbe {
                 int got = socket.receive(f);
                 if (got >= AoeHeader.LENGTH && AoeHeader.isResponse(f) && AoeHeader.tag(f) == tag
                         && AoeHeader.shelf(f) == shelf && AoeHeader.slot(f) == slot) {
-                    throw new EngineException("e" + shelf + "." + slot + " is already served on " + interfaceName
+                    throw new EngineException(EngineException.Problem.ADDRESS_IN_USE,
+                            "e" + shelf + "." + slot + " is already served on " + interfaceName
                             + " by " + MacAddress.format(AoeHeader.source(f))
                             + "; two targets with one address corrupt data (initiators take them for one disk)."
                             + " Choose another shelf.slot or stop the other target");

@@ -55,7 +55,8 @@ public final class Engine implements Closeable {
         String name = spec.target();
         Export existing = exports.get(name);
         if (existing != null) {
-            throw new EngineException(name + " is already served by this engine on "
+            throw new EngineException(EngineException.Problem.ADDRESS_IN_USE,
+                    name + " is already served by this engine on "
                     + existing.port.interfaceName() + "; an AoE address must be unique on the network");
         }
         boolean newPort = !ports.containsKey(spec.interfaceName());
@@ -63,7 +64,7 @@ public final class Engine implements Closeable {
         FileStore store = null;
         try {
             if (!port.isUp()) {
-                throw new EngineException("interface " + spec.interfaceName()
+                throw new EngineException(EngineException.Problem.INTERFACE_DOWN, "interface " + spec.interfaceName()
                         + " is down; bring it up (ip link set " + spec.interfaceName() + " up)");
             }
             if (!addressProbe.isZero()) {

@@ -29,6 +29,11 @@ public class NetException extends IOException {
                 "opening a raw AoE socket needs CAP_NET_RAW (run as root or grant the capability)", errno);
     }
 
+    /** Whether the interface it concerns does not exist (in this network namespace). */
+    public boolean isNoSuchInterface() {
+        return errno == LinuxConstants.ENODEV;
+    }
+
     /** The C errno behind this failure, or 0 if it did not come from a system call. */
     public int errno() {
         return errno;

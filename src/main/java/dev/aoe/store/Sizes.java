@@ -1,0 +1,48 @@
+package dev.aoe.store;
+
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Human sizes, powers of 1024: {@code 512}, {@code 64K}, {@code 256M}, {@code 10G}, {@code 2T}, as
+ * the command line takes them, and Kubernetes' {@code 10Gi}, {@code 512Mi}, as AoeExport specs carry
+ * them. A trailing {@code B} is accepted too ({@code 10GB}, {@code 10GiB}).
+ */
+public final class Sizes {
+    private static final String UNITS = "KMGTP";
+    private static final Pattern SIZE = Pattern.compile("(\\d+)(?:([KMGTP])I?)?B?");
+
+    private Sizes() {
+    }
+
+    public static long parse(String text) {
+        Matcher m = SIZE.matcher(text.trim().toUpperCase(Locale.ROOT));
+        if (!m.matches()) {
+            throw notASize(text);
+        }
+        int shift = m.group(2) == null ? 0 : 10 * (UNITS.indexOf(m.group(2)) + 1);
+        try {
+            long value = Long.parseLong(m.group(1));
+            long bytes = value << shift;
+            if (bytes >> shift != value) {
+                throw notASize(text);
+            }
+            return bytes;
+        } catch (NumberFormatException e) {
+            throw notASize(text);
+        }
+    }
+
+    private static IllegalArgumentException notASize(String text) {
+        return new IllegalArgumentException("not a size: '" + text + "' (examples: 1048576, 64M, 10G, 10Gi)");
+    }
+
+    public static String format(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        int unit = (63 - Long.numberOfLeadingZeros(bytes)) / 10;
+        return String.format(Locale.ROOT, "%.1f %siB", bytes / (double) (1L << (10 * unit)), UNITS.charAt(unit - 1));
+    }
+}
