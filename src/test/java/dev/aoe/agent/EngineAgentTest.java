@@ -1,0 +1,321 @@
+package dev.aoe.agent;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.aoe.api.AoeExport;
+import dev.aoe.api.AoeExportSpec;
+import dev.aoe.api.Conditions;
+import dev.aoe.api.EngineReport;
+import dev.aoe.api.FileSource;
+import dev.aoe.api.ReclaimPolicy;
+import dev.aoe.api.Source;
+import dev.aoe.engine.Engine;
+import dev.aoe.initiator.AtaException;
+import dev.aoe.initiator.Initiator;
+import dev.aoe.initiator.TargetInfo;
+import dev.aoe.net.NetNs;
+import dev.aoe.net.Privileges;
+import dev.aoe.net.RawSocket;
+import dev.aoe.net.VethPair;
+import dev.aoe.protocol.MacAddress;
+import dev.aoe.target.StateFile;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * The agent against the fabric8 mock API server (CRUD mode) and a real engine on end A of a veth
+ * pair; the project's initiator on end B is the LAN. The test plays the operator: it labels an
+ * export for the node and sets {@code status.acceptedGeneration}. Skips, saying why, without root.
+ */
+@EnableKubernetesMockClient(crud = true)
+class EngineAgentTest {
+    private static final String NODE = "node-1";
+    private static final Duration PROBE = Duration.ofMillis(100);
+    private static final Duration REPLY = Duration.ofSeconds(2);
+    private static final Duration SILENCE = Duration.ofMillis(400);
+    private static final Duration SETTLE = Duration.ofMillis(600);
+    private static final long MIB = 1 << 20;
+    private static final int ATA_ERR_DRDY = 0x41;
+    private static final int ATA_ABRT = 0x04;
+
+    KubernetesMockServer server;
+    KubernetesClient client;
+
+    @TempDir
+    Path dir;
+
+    private Path files;
+    private Path state;
+    private VethPair pair;
+    private Initiator initiator;
+    private Engine engine;
+    private EngineAgent agent;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        Privileges.assumeNetworkNamespaces();
+        files = Files.createDirectories(dir.resolve("exports"));
+        state = dir.resolve("state");
+        client.apiextensions().v1().customResourceDefinitions().resource(crd()).create();
+        pair = VethPair.create();
+        initiator = pair.inB(() -> Initiator.open(pair.interfaceB()));
+        engine = new Engine(state, "testhost", PROBE);
+        agent = new EngineAgent(client, NODE, engine, state,
+                TestConfig.of(Map.of("aoe.policy.file-roots", files.toString())),
+                action -> NetNs.call(pair.namespaceA(), action));
+        agent.start();
+    }
+
+    /** The CRD with its status subresource, so the mock keeps status and spec apart as an API server does. */
+    private static CustomResourceDefinition crd() {
+        return CustomResourceDefinitionContext.v1CRDFromCustomResourceType(AoeExport.class)
+                .editSpec().editFirstVersion().withNewSubresources().withNewStatus().endStatus().endSubresources()
+                .endVersion().endSpec().build();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (agent != null) {
+            agent.close();
+        }
+        if (engine != null) {
+            engine.close();
+        }
+        if (initiator != null) {
+            initiator.close();
+        }
+        if (pair != null) {
+            pair.close();
+        }
+    }
+
+    // ---- the operator's part, played by the test ----
+
+    private AoeExport create(String name, int shelf, int slot, String path, boolean createFile) {
+        FileSource file = new FileSource();
+        file.setPath(path);
+        file.setCreate(createFile);
+        file.setSize(createFile ? "1Mi" : null);
+        Source source = new Source();
+        source.setFile(file);
+        AoeExportSpec spec = new AoeExportSpec();
+        spec.setShelf(shelf);
+        spec.setSlot(slot);
+        spec.setNodeName(NODE);
+        spec.setInterfaceName(pair.interfaceA());
+        spec.setSource(source);
+        AoeExport export = new AoeExport();
+        export.setMetadata(new ObjectMetaBuilder().withName(name).addToLabels(AoeExport.NODE_LABEL, NODE).build());
+        export.setSpec(spec);
+        return client.resource(export).create();
+    }
+
+    /** Accepts the export's current generation, with its condition, by a merge patch as the operator would. */
+    private void accept(String name) {
+        long generation = get(name).getMetadata().getGeneration();
+        operatorPatch(name, Map.of("acceptedGeneration", generation,
+                "conditions", List.of(Map.of("type", Conditions.ACCEPTED, "status", "True",
+                        "reason", Conditions.VALID, "message", "accepted", "observedGeneration", generation,
+                        "lastTransitionTime", "2026-01-01T00:00:00Z"))));
+    }
+
+    private void operatorPatch(String name, Map<String, Object> statusFields) {
+        client.resources(AoeExport.class).withName(name).subresource("status")
+                .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(Map.of("status", statusFields)));
+    }
+
+    private void editSpec(String name, java.util.function.Consumer<AoeExportSpec> change) {
+        client.resources(AoeExport.class).withName(name).edit(e -> {
+            change.accept(e.getSpec());
+            return e;
+        });
+    }
+
+    private AoeExport get(String name) {
+        return client.resources(AoeExport.class).withName(name).get();
+    }
+
+    private EngineReport awaitReport(String name, Predicate<EngineReport> condition) {
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            AoeExport e = get(name);
+            return e != null && e.getStatus() != null && e.getStatus().getEngine() != null
+                    && condition.test(e.getStatus().getEngine());
+        });
+        return get(name).getStatus().getEngine();
+    }
+
+    private EngineReport awaitServing(String name, long generation) {
+        return awaitReport(name, r -> r.isServing() && r.getGeneration() == generation);
+    }
+
+    private long engineMac() throws Exception {
+        try (RawSocket s = pair.openA()) {
+            return MacAddress.of(s.mac());
+        }
+    }
+
+    private static void assertNotAnswering(Initiator initiator, int shelf, int slot) throws Exception {
+        assertTrue(initiator.discover(SILENCE).stream().noneMatch(t -> t.shelf() == shelf && t.slot() == slot),
+                "e" + shelf + "." + slot + " still answers");
+    }
+
+    // ---- scenarios ----
+
+    @Test
+    void servesAnAcceptedExportAndReportsWhatInitiatorsSee() throws Exception {
+        create("disk", 1, 0, files.resolve("disk.img").toString(), true);
+        accept("disk");
+        EngineReport report = awaitServing("disk", 1);
+
+        TargetInfo t = initiator.find(1, 0, REPLY);
+        assertEquals(engineMac(), t.mac());
+        assertEquals(Conditions.REASON_SERVING, report.getReason());
+        assertEquals(MacAddress.format(engineMac()), report.getMac());
+        assertEquals(VethPair.DEFAULT_MTU, report.getMtu());
+        assertEquals((VethPair.DEFAULT_MTU - 36) / 512, report.getSectorsPerFrame());
+        assertEquals(MIB, report.getSizeBytes());
+        assertEquals(MIB / 512, report.getSectors());
+        assertEquals("Off", report.getWriteCache());
+        assertNotNull(report.getServingSince());
+        assertEquals(Boolean.TRUE, report.getCreatedSource());
+        assertTrue(get("disk").hasFinalizer(AoeExport.ENGINE_FINALIZER));
+        await().atMost(Duration.ofSeconds(2)).until(agent::ready);
+        assertTrue(agent.live());
+    }
+
+    @Test
+    void appliesAcceptedChangesLive() throws Exception {
+        create("disk", 1, 0, files.resolve("disk.img").toString(), true);
+        accept("disk");
+        awaitServing("disk", 1);
+        TargetInfo t = initiator.find(1, 0, REPLY);
+        initiator.write(t, 0, ByteBuffer.wrap(new byte[512]));
+
+        editSpec("disk", s -> s.setReadOnly(true));
+        accept("disk");
+        long readOnlyGeneration = get("disk").getMetadata().getGeneration();
+        awaitServing("disk", readOnlyGeneration);
+        TargetInfo readOnly = initiator.find(1, 0, REPLY);
+        AtaException refused = assertThrows(AtaException.class,
+                () -> initiator.write(readOnly, 0, ByteBuffer.wrap(new byte[512])));
+        assertEquals(ATA_ERR_DRDY, refused.status());
+        assertEquals(ATA_ABRT, refused.error());
+        initiator.read(readOnly, 0, ByteBuffer.allocate(512));
+
+        editSpec("disk", s -> s.setAllowedInitiators(List.of("02:00:00:00:00:01")));
+        accept("disk");
+        awaitServing("disk", get("disk").getMetadata().getGeneration());
+        assertNotAnswering(initiator, 1, 0);
+    }
+
+    @Test
+    void keepsServingTheAcceptedFormUntilTheOperatorAcceptsANewOne() throws Exception {
+        create("disk", 1, 0, files.resolve("disk.img").toString(), true);
+        accept("disk");
+        awaitServing("disk", 1);
+
+        editSpec("disk", s -> s.setReadOnly(true));
+        assertTrue(get("disk").getMetadata().getGeneration() > 1, "the spec change made a new generation");
+        Thread.sleep(SETTLE.toMillis());
+        TargetInfo t = initiator.find(1, 0, REPLY);
+        initiator.write(t, 0, ByteBuffer.wrap(new byte[512]));
+        assertEquals(1L, get("disk").getStatus().getEngine().getGeneration());
+    }
+
+    @Test
+    void refusesAPathOutsideThePolicyAndKeepsServingTheOthers() throws Exception {
+        Path outside = Files.createDirectories(dir.resolve("elsewhere")).resolve("secret.img");
+        Files.write(outside, new byte[(int) MIB]);
+        create("good", 1, 0, files.resolve("good.img").toString(), true);
+        accept("good");
+        awaitServing("good", 1);
+        create("bad", 1, 1, outside.toString(), false);
+        accept("bad");
+
+        EngineReport refused = awaitReport("bad", r -> r.getReason() != null);
+        assertFalse(refused.isServing());
+        assertEquals(Conditions.PATH_NOT_ALLOWED, refused.getReason());
+        assertTrue(refused.getMessage().contains("outside the allowed file roots"), refused.getMessage());
+        assertFalse(get("bad").hasFinalizer(AoeExport.ENGINE_FINALIZER));
+        assertNotAnswering(initiator, 1, 1);
+        initiator.find(1, 0, REPLY);
+    }
+
+    @Test
+    void reportsAMissingSourceAsUnavailable() throws Exception {
+        create("missing", 1, 2, files.resolve("absent.img").toString(), false);
+        accept("missing");
+        EngineReport report = awaitReport("missing", r -> r.getReason() != null);
+        assertFalse(report.isServing());
+        assertEquals(Conditions.SOURCE_UNAVAILABLE, report.getReason());
+    }
+
+    @Test
+    void deletionStopsServingDeletesTheCreatedFileAndReleasesTheFinalizer() throws Exception {
+        Path image = files.resolve("scratch.img");
+        create("scratch", 1, 0, image.toString(), true);
+        editSpec("scratch", s -> s.setReclaimPolicy(ReclaimPolicy.Delete));
+        accept("scratch");
+        awaitServing("scratch", get("scratch").getMetadata().getGeneration());
+        initiator.find(1, 0, REPLY);
+        assertTrue(Files.exists(image));
+
+        client.resources(AoeExport.class).withName("scratch").delete();
+        await().atMost(Duration.ofSeconds(10)).until(() -> get("scratch") == null);
+        assertFalse(Files.exists(image), "the created file is deleted");
+        assertFalse(Files.exists(StateFile.of(state, 1, 0).path()), "the state file is deleted");
+        assertNotAnswering(initiator, 1, 0);
+    }
+
+    @Test
+    void engineAndOperatorPatchesLeaveEachOthersFieldsAlone() throws Exception {
+        create("disk", 1, 0, files.resolve("disk.img").toString(), true);
+        operatorPatch("disk", Map.of("phase", Conditions.PENDING));
+        accept("disk");
+        awaitServing("disk", 1);
+        AoeExport afterEngine = get("disk");
+        assertEquals(Conditions.PENDING, afterEngine.getStatus().getPhase(), "the engine's patch kept the phase");
+        assertEquals(1L, afterEngine.getStatus().getAcceptedGeneration());
+        assertEquals(Conditions.ACCEPTED, afterEngine.getStatus().getConditions().get(0).getType());
+
+        operatorPatch("disk", Map.of("phase", Conditions.PHASE_SERVING, "message", "served"));
+        AoeExport afterOperator = get("disk");
+        assertEquals(Conditions.PHASE_SERVING, afterOperator.getStatus().getPhase());
+        EngineReport report = afterOperator.getStatus().getEngine();
+        assertTrue(report.isServing(), "the operator's patch kept status.engine");
+        assertEquals(MacAddress.format(engineMac()), report.getMac());
+
+        // A report that clears fields (not serving any more) removes them and nothing else.
+        editSpec("disk", s -> s.getSource().getFile().setPath(dir.resolve("elsewhere.img").toString()));
+        accept("disk");
+        EngineReport refused = awaitReport("disk", r -> !r.isServing());
+        assertEquals(Conditions.PATH_NOT_ALLOWED, refused.getReason());
+        assertEquals(null, refused.getMac());
+        assertEquals(null, refused.getServingSince());
+        assertEquals(Conditions.PHASE_SERVING, get("disk").getStatus().getPhase());
+    }
+}

@@ -1,0 +1,124 @@
+package dev.aoe.agent;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.aoe.api.AoeExport;
+import dev.aoe.api.AoeExportSpec;
+import dev.aoe.api.DeviceSource;
+import dev.aoe.api.FileSource;
+import dev.aoe.api.Source;
+import dev.aoe.api.WriteCacheMode;
+import dev.aoe.engine.ExportSpec;
+import dev.aoe.protocol.MacAddress;
+import dev.aoe.store.WriteCache;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+
+class ExportTranslatorTest {
+    private final ExportTranslator translator = new ExportTranslator(TestConfig.of(Map.of("aoe.default-interface", "eth7")));
+
+    private static AoeExport export(Source source) {
+        AoeExportSpec spec = new AoeExportSpec();
+        spec.setShelf(3);
+        spec.setSlot(4);
+        spec.setNodeName("node-1");
+        spec.setSource(source);
+        AoeExport export = new AoeExport();
+        export.setSpec(spec);
+        return export;
+    }
+
+    private static Source file(String path, String size, boolean create) {
+        FileSource f = new FileSource();
+        f.setPath(path);
+        f.setSize(size);
+        f.setCreate(create);
+        Source s = new Source();
+        s.setFile(f);
+        return s;
+    }
+
+    private static Source device(String path) {
+        DeviceSource d = new DeviceSource();
+        d.setPath(path);
+        Source s = new Source();
+        s.setDevice(d);
+        return s;
+    }
+
+    @Test
+    void defaultsGiveADurableReadWriteWholeFileOnTheDefaultInterface() {
+        ExportSpec spec = translator.translate(export(file("/var/lib/aoe/a.img", null, false)));
+        assertEquals(3, spec.shelf());
+        assertEquals(4, spec.slot());
+        assertEquals("eth7", spec.interfaceName());
+        assertEquals(Path.of("/var/lib/aoe/a.img"), spec.store().path());
+        assertEquals(OptionalLong.empty(), spec.store().createSize());
+        assertEquals(0, spec.store().offsetSectors());
+        assertEquals(OptionalLong.empty(), spec.store().lengthSectors());
+        assertFalse(spec.store().readOnly());
+        assertFalse(spec.store().direct());
+        assertEquals(WriteCache.OFF, spec.store().writeCache());
+        assertEquals(ExportSpec.DEFAULT_BUFFER_COUNT, spec.bufferCount());
+        assertArrayEquals(new long[0], spec.allowlist());
+        assertArrayEquals(new byte[0], spec.configString());
+    }
+
+    @Test
+    void everyFieldIsCarriedOver() {
+        AoeExport export = export(device("/dev/disk/by-id/ata-X"));
+        AoeExportSpec s = export.getSpec();
+        s.setInterfaceName("bond0");
+        s.setOffset(1024L * 512);
+        s.setLength(2048L * 512);
+        s.setReadOnly(true);
+        s.setWriteCache(WriteCacheMode.WriteBack);
+        s.setBufferCount(64);
+        s.setAllowedInitiators(List.of("52:54:00:12:34:56", "525400abcdef", "52-54-00-00-00-01"));
+        s.setConfigString("hello");
+        ExportSpec spec = translator.translate(export);
+        assertEquals("bond0", spec.interfaceName());
+        assertEquals(Path.of("/dev/disk/by-id/ata-X"), spec.store().path());
+        assertEquals(1024, spec.store().offsetSectors());
+        assertEquals(OptionalLong.of(2048), spec.store().lengthSectors());
+        assertTrue(spec.store().readOnly());
+        assertEquals(WriteCache.WRITE_BACK, spec.store().writeCache());
+        assertEquals(64, spec.bufferCount());
+        assertArrayEquals(new long[] {0x525400123456L, 0x525400abcdefL, 0x525400000001L}, spec.allowlist());
+        assertEquals("52:54:00:12:34:56", MacAddress.format(spec.allowlist()[0]));
+        assertArrayEquals("hello".getBytes(StandardCharsets.UTF_8), spec.configString());
+    }
+
+    @Test
+    void createSizeComesFromKubernetesAndPlainSizesOnlyWhenCreating() {
+        assertEquals(OptionalLong.of(10L << 30),
+                translator.translate(export(file("/var/lib/aoe/a.img", "10Gi", true))).store().createSize());
+        assertEquals(OptionalLong.of(512L << 20),
+                translator.translate(export(file("/var/lib/aoe/a.img", "512M", true))).store().createSize());
+        assertEquals(OptionalLong.of(1048576),
+                translator.translate(export(file("/var/lib/aoe/a.img", "1048576", true))).store().createSize());
+        assertEquals(OptionalLong.empty(),
+                translator.translate(export(file("/var/lib/aoe/a.img", "10Gi", false))).store().createSize());
+    }
+
+    @Test
+    void whatTheOperatorShouldHaveRefusedIsNamed() {
+        assertEquals("source.file.create needs source.file.size", assertThrows(IllegalArgumentException.class,
+                () -> translator.translate(export(file("/var/lib/aoe/a.img", null, true)))).getMessage());
+        AoeExport unaligned = export(file("/var/lib/aoe/a.img", null, false));
+        unaligned.getSpec().setOffset(100L);
+        assertEquals("offset 100 bytes is not a multiple of 512", assertThrows(IllegalArgumentException.class,
+                () -> translator.translate(unaligned)).getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> translator.translate(export(file("/var/lib/aoe/a.img", "ten", true))));
+    }
+}
