@@ -18,10 +18,10 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 
 @Command(name = "engine", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
-        description = {"Run the engine of one Kubernetes node: serve the AoeExports the operator bound to it",
-                "(label aoe.dev/node=NODE) and report in their status.engine. Run by the aoe-engine DaemonSet.",
-                "Connects with the in-cluster service account, else KUBECONFIG or ~/.kube/config.",
-                "Runs until SIGTERM or Ctrl-C, then stops serving (finalizers stay: a restart resumes)."})
+        description = {"Run the engine of one Kubernetes node, as the aoe-engine DaemonSet does:",
+                "serve the AoeExports bound to NODE (label aoe.dev/node=NODE), report in status.engine.",
+                "Connects with the pod's service account, else KUBECONFIG or ~/.kube/config.",
+                "Runs until SIGTERM or Ctrl-C, then stops serving; a restart resumes."})
 public class EngineCommand implements Callable<Integer> {
     /** Listen this long for another target on an address before serving it, as {@code serve} does. */
     private static final Duration ADDRESS_PROBE = Duration.ofMillis(300);
@@ -58,7 +58,8 @@ public class EngineCommand implements Callable<Integer> {
             try {
                 agent.start();
             } catch (KubernetesClientException e) {
-                return Cli.fail(NAME, "cannot watch AoeExports: " + e.getMessage());
+                return Cli.fail(NAME, "cannot watch AoeExports at " + client.get().getMasterUrl() + ": "
+                        + rootCause(e).getMessage() + " (check KUBECONFIG or the pod's service account)");
             }
             running.set(agent);
             System.out.println("engine on node " + node + " serving the AoeExports bound to it; SIGTERM stops");
@@ -66,5 +67,14 @@ public class EngineCommand implements Callable<Integer> {
             running.set(null);
         }
         return 0;
+    }
+
+    /** The client wraps the useful message ("Connection refused") in generic ones. */
+    private static Throwable rootCause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root;
     }
 }
