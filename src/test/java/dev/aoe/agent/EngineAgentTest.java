@@ -292,6 +292,21 @@ class EngineAgentTest {
     }
 
     @Test
+    void anExportUnboundFromTheNodeIsNoLongerServedAndItsFinalizerReleased() throws Exception {
+        create("disk", 1, 0, files.resolve("disk.img").toString(), true);
+        accept("disk");
+        awaitServing("disk", 1);
+        assertTrue(get("disk").hasFinalizer(AoeExport.ENGINE_FINALIZER));
+
+        client.resources(AoeExport.class).withName("disk").edit(e -> {
+            e.getMetadata().getLabels().remove(AoeExport.NODE_LABEL);
+            return e;
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> !get("disk").hasFinalizer(AoeExport.ENGINE_FINALIZER));
+        assertNotAnswering(initiator, 1, 0);
+    }
+
+    @Test
     void engineAndOperatorPatchesLeaveEachOthersFieldsAlone() throws Exception {
         create("disk", 1, 0, files.resolve("disk.img").toString(), true);
         operatorPatch("disk", Map.of("phase", Conditions.PENDING));
