@@ -1,0 +1,210 @@
+package dev.aoe.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** What to export, where and how. Address, node and source are fixed once created. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "self.shelf == oldSelf.shelf && self.slot == oldSelf.slot",
+        message = "shelf and slot are immutable: create a new AoeExport for another address")
+@ValidationRule(value = "self.nodeName == oldSelf.nodeName",
+        message = "nodeName is immutable: create a new AoeExport to serve from another node")
+@ValidationRule(value = "self.source == oldSelf.source",
+        message = "source is immutable: create a new AoeExport for another file or device")
+@ValidationRule(value = "!has(self.offset) || self.offset % 512 == 0", message = "offset must be a multiple of 512 bytes")
+@ValidationRule(value = "!has(self.length) || self.length % 512 == 0", message = "length must be a multiple of 512 bytes")
+public class AoeExportSpec {
+    public static final String MAC_PATTERN = "^([0-9A-Fa-f]{2}[:-]?){5}[0-9A-Fa-f]{2}$";
+
+    @Required
+    @Min(0)
+    @Max(65534)
+    @JsonPropertyDescription("AoE shelf (major) address, 0-65534; 65535 is broadcast.")
+    private Integer shelf;
+
+    @Required
+    @Min(0)
+    @Max(254)
+    @JsonPropertyDescription("AoE slot (minor) address, 0-254; 255 is broadcast.")
+    private Integer slot;
+
+    @Required
+    @Pattern("^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
+    @JsonPropertyDescription("The node whose engine serves this export.")
+    private String nodeName;
+
+    @Pattern("^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,14}$")
+    @JsonProperty("interface")
+    @JsonPropertyDescription("Host network interface to serve on; defaults to the operator's configured default.")
+    private String interfaceName;
+
+    @Required
+    @JsonPropertyDescription("Exactly one of file or device.")
+    private Source source;
+
+    @Min(0)
+    @JsonPropertyDescription("Bytes of the source skipped before the export starts (vblade -o), a multiple of 512.")
+    private Long offset;
+
+    @Min(512)
+    @JsonPropertyDescription("Bytes exported (vblade -l), a multiple of 512; defaults to the rest of the source.")
+    private Long length;
+
+    @Default("false")
+    @JsonPropertyDescription("Serve read-only: writes fail with ATA ABRT.")
+    private Boolean readOnly;
+
+    @Size(max = 128)
+    @JsonPropertyDescription("MACs of the initiators allowed to use the export; empty allows any (vblade -m).")
+    private List<@Pattern(MAC_PATTERN) String> allowedInitiators = new ArrayList<>();
+
+    @Default("Off")
+    @JsonPropertyDescription("Off: a write is acknowledged once durable. WriteBack: from the page cache (faster; "
+            + "a node crash loses acknowledged writes).")
+    private WriteCacheMode writeCache;
+
+    @Default("16")
+    @Min(2)
+    @Max(65535)
+    @JsonPropertyDescription("Outstanding frames advertised to initiators (vblade -b); the Linux initiator needs at least 2.")
+    private Integer bufferCount;
+
+    @Size(max = 1024)
+    @JsonPropertyDescription("The AoE config string the export starts with.")
+    private String configString;
+
+    @Default("Retain")
+    @JsonPropertyDescription("Retain keeps the file when the export is deleted; Delete removes a file the export created.")
+    private ReclaimPolicy reclaimPolicy;
+
+    public Integer getShelf() {
+        return shelf;
+    }
+
+    public void setShelf(Integer shelf) {
+        this.shelf = shelf;
+    }
+
+    public Integer getSlot() {
+        return slot;
+    }
+
+    public void setSlot(Integer slot) {
+        this.slot = slot;
+    }
+
+    public String getNodeName() {
+        return nodeName;
+    }
+
+    public void setNodeName(String nodeName) {
+        this.nodeName = nodeName;
+    }
+
+    public String getInterfaceName() {
+        return interfaceName;
+    }
+
+    public void setInterfaceName(String interfaceName) {
+        this.interfaceName = interfaceName;
+    }
+
+    public Source getSource() {
+        return source;
+    }
+
+    public void setSource(Source source) {
+        this.source = source;
+    }
+
+    public Long getOffset() {
+        return offset;
+    }
+
+    public void setOffset(Long offset) {
+        this.offset = offset;
+    }
+
+    public Long getLength() {
+        return length;
+    }
+
+    public void setLength(Long length) {
+        this.length = length;
+    }
+
+    public Boolean getReadOnly() {
+        return readOnly;
+    }
+
+    public void setReadOnly(Boolean readOnly) {
+        this.readOnly = readOnly;
+    }
+
+    public boolean readOnly() {
+        return Boolean.TRUE.equals(readOnly);
+    }
+
+    public List<String> getAllowedInitiators() {
+        return allowedInitiators;
+    }
+
+    public void setAllowedInitiators(List<String> allowedInitiators) {
+        this.allowedInitiators = allowedInitiators == null ? new ArrayList<>() : allowedInitiators;
+    }
+
+    public WriteCacheMode getWriteCache() {
+        return writeCache;
+    }
+
+    public void setWriteCache(WriteCacheMode writeCache) {
+        this.writeCache = writeCache;
+    }
+
+    public WriteCacheMode writeCache() {
+        return writeCache == null ? WriteCacheMode.Off : writeCache;
+    }
+
+    public Integer getBufferCount() {
+        return bufferCount;
+    }
+
+    public void setBufferCount(Integer bufferCount) {
+        this.bufferCount = bufferCount;
+    }
+
+    public int bufferCount() {
+        return bufferCount == null ? 16 : bufferCount;
+    }
+
+    public String getConfigString() {
+        return configString;
+    }
+
+    public void setConfigString(String configString) {
+        this.configString = configString;
+    }
+
+    public ReclaimPolicy getReclaimPolicy() {
+        return reclaimPolicy;
+    }
+
+    public void setReclaimPolicy(ReclaimPolicy reclaimPolicy) {
+        this.reclaimPolicy = reclaimPolicy;
+    }
+
+    public ReclaimPolicy reclaimPolicy() {
+        return reclaimPolicy == null ? ReclaimPolicy.Retain : reclaimPolicy;
+    }
+}

@@ -1,0 +1,40 @@
+package dev.aoe.api;
+
+/** Condition types, reasons and phases of an AoeExport, in one place for operator and engine. */
+public final class Conditions {
+    public static final String ACCEPTED = "Accepted";
+    public static final String SERVING = "Serving";
+    public static final String READY = "Ready";
+
+    // Accepted reasons
+    public static final String VALID = "Valid";
+    public static final String INVALID_SPEC = "InvalidSpec";
+    public static final String ADDRESS_CONFLICT = "AddressConflict";
+    public static final String SOURCE_CONFLICT = "SourceConflict";
+    public static final String PATH_NOT_ALLOWED = "PathNotAllowed";
+    public static final String NODE_NOT_FOUND = "NodeNotFound";
+    public static final String NO_ENGINE_ON_NODE = "NoEngineOnNode";
+
+    // Serving reasons (the engine's report, or the operator's when there is none)
+    public static final String REASON_SERVING = "Serving";
+    public static final String STARTING = "Starting";
+    public static final String NOT_ACCEPTED = "NotAccepted";
+    public static final String SOURCE_UNAVAILABLE = "SourceUnavailable";
+    public static final String INTERFACE_DOWN = "InterfaceDown";
+    public static final String ADDRESS_IN_USE = "AddressInUse";
+
+    // Ready reasons
+    public static final String REASON_READY = "Ready";
+    public static final String ENGINE_NOT_READY = "EngineNotReady";
+    public static final String NOT_SERVING = "NotServing";
+
+    // Phases
+    public static final String PENDING = "Pending";
+    public static final String PHASE_SERVING = "Serving";
+    public static final String DEGRADED = "Degraded";
+    public static final String FAILED = "Failed";
+    public static final String TERMINATING = "Terminating";
+
+    private Conditions() {
+    }
+}

@@ -1,0 +1,83 @@
+package dev.aoe.config;
+
+import dev.aoe.policy.PathPolicy;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The operator's and the engine agent's configuration, in one typed place. Every key can be set
+ * as an environment variable (e.g. {@code AOE_POLICY_FILE_ROOTS=/var/lib/aoe}); the Helm chart
+ * sets them from its values.
+ */
+@ConfigMapping(prefix = "aoe")
+public interface AoeConfig {
+    /** Path policy: the only places exports may come from. */
+    Policy policy();
+
+    /** The interface an export is served on when its spec names none. */
+    @WithDefault("eth0")
+    String defaultInterface();
+
+    /** The engine DaemonSet the operator owns. */
+    EngineDaemonSet engine();
+
+    interface Policy {
+        /** Directories under which file sources may lie. */
+        @WithDefault("/var/lib/aoe")
+        List<String> fileRoots();
+
+        /** Directories under which device sources may lie. */
+        @WithDefault("/dev/disk/by-id")
+        List<String> deviceRoots();
+    }
+
+    interface EngineDaemonSet {
+        /** Namespace of the engine DaemonSet: the operator's own. */
+        @WithDefault("aoe-system")
+        String namespace();
+
+        @WithDefault("aoe-engine")
+        String name();
+
+        @WithDefault("aoe-operator:latest")
+        String image();
+
+        @WithDefault("IfNotPresent")
+        String imagePullPolicy();
+
+        /** Run engine pods privileged: needed for block-device sources. */
+        @WithDefault("false")
+        boolean privileged();
+
+        /** Where each engine persists config strings, masks and reservations on its node. */
+        @WithDefault("/var/lib/aoe-operator")
+        String stateDirectory();
+
+        /** Node selector of the engine pods, as key=value pairs. */
+        Optional<List<String>> nodeSelector();
+
+        @WithDefault("50m")
+        String cpuRequest();
+
+        @WithDefault("128Mi")
+        String memoryRequest();
+
+        @WithDefault("512Mi")
+        String memoryLimit();
+
+        /** The engine's health and metrics port on the host network. */
+        @WithDefault("9460")
+        int port();
+
+        /** The ServiceAccount the engine pods run as. */
+        @WithDefault("aoe-engine")
+        String serviceAccount();
+    }
+
+    default PathPolicy pathPolicy() {
+        return new PathPolicy(policy().fileRoots(), policy().deviceRoots());
+    }
+}

@@ -1,0 +1,108 @@
+package dev.aoe.policy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The security boundary of what may be exported: files only under the admin's file roots,
+ * devices only under the device roots. The operator checks the path as written (normalised,
+ * no {@code ..}); the engine checks again on the node after resolving symbolic links, so a link
+ * inside an allowed root cannot point an export at {@code /etc/shadow} or the root disk.
+ */
+public final class PathPolicy {
+    private final List<Path> fileRoots;
+    private final List<Path> deviceRoots;
+
+    public PathPolicy(List<String> fileRoots, List<String> deviceRoots) {
+        this.fileRoots = fileRoots.stream().map(PathPolicy::root).toList();
+        this.deviceRoots = deviceRoots.stream().map(PathPolicy::root).toList();
+    }
+
+    private static Path root(String root) {
+        Path p = Path.of(root);
+        if (!p.isAbsolute()) {
+            throw new IllegalArgumentException("allowed root '" + root + "' must be an absolute path");
+        }
+        return p.normalize();
+    }
+
+    public List<Path> fileRoots() {
+        return fileRoots;
+    }
+
+    public List<Path> deviceRoots() {
+        return deviceRoots;
+    }
+
+    /**
+     * Checks a path as written in a spec. Returns why it is refused, or empty when allowed.
+     *
+     * @param device whether the path names a block device (else a regular file)
+     */
+    public Optional<String> checkDeclared(String path, boolean device) {
+        if (path == null || !path.startsWith("/")) {
+            return Optional.of("path '" + path + "' must be absolute");
+        }
+        for (String part : path.split("/")) {
+            if (part.equals("..") || part.equals(".")) {
+                return Optional.of("path '" + path + "' must not contain '.' or '..'");
+            }
+        }
+        return under(Path.of(path).normalize(), device, path);
+    }
+
+    /**
+     * Checks a path on the node: symbolic links resolved, the file or device kind confirmed.
+     * A missing file is checked through its nearest existing parent (it may be created).
+     */
+    public Optional<String> checkOnNode(Path path, boolean device) throws IOException {
+        Optional<String> declared = checkDeclared(path.toString(), device);
+        if (declared.isPresent()) {
+            return declared;
+        }
+        Path resolved = resolve(path);
+        Optional<String> refused = under(resolved, device, path + " (resolves to " + resolved + ")");
+        if (refused.isPresent()) {
+            return refused;
+        }
+        if (device) {
+            if (!Files.exists(resolved)) {
+                return Optional.of(path + " does not exist");
+            }
+            if (!BlockDevice.is(resolved)) {
+                return Optional.of(path + " is not a block device");
+            }
+        } else if (Files.exists(resolved) && !Files.isRegularFile(resolved)) {
+            return Optional.of(path + " is not a regular file (a file source must be one; use a device source for block devices)");
+        }
+        return Optional.empty();
+    }
+
+    private Optional<String> under(Path p, boolean device, String shown) {
+        List<Path> roots = device ? deviceRoots : fileRoots;
+        for (Path root : roots) {
+            if (p.startsWith(root) && !p.equals(root)) {
+                return Optional.empty();
+            }
+        }
+        String kind = device ? "device" : "file";
+        return Optional.of(shown + " is outside the allowed " + kind + " roots " + roots
+                + "; ask the cluster admin to allow its directory (Helm value policy." + kind + "Roots)");
+    }
+
+    /** The real path of {@code p}, or of its nearest existing parent plus the missing rest. */
+    private static Path resolve(Path p) throws IOException {
+        Path existing = p;
+        while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return p;
+        }
+        return existing.toRealPath().resolve(existing.relativize(p)).normalize();
+    }
+}
