@@ -1,6 +1,7 @@
 package dev.aoe.engine;
 
 import dev.aoe.net.RawSocket;
+import dev.aoe.net.Traffic;
 import dev.aoe.protocol.AoeHeader;
 import dev.aoe.protocol.ConfigArg;
 import dev.aoe.protocol.MacAddress;
@@ -23,7 +24,7 @@ final class AddressProbe {
     }
 
     static void requireFree(String interfaceName, int shelf, int slot, Duration wait) throws IOException {
-        try (RawSocket socket = RawSocket.open(interfaceName)) {
+        try (RawSocket socket = RawSocket.open(interfaceName, Traffic.RESPONSES)) {
             socket.setReceiveTimeout(POLL);
             ByteBuffer f = ByteBuffer.allocateDirect(Frame.CAPACITY);
             int tag = TOOL_TAG | ThreadLocalRandom.current().nextInt(1 << 16);

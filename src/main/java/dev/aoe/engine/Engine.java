@@ -3,6 +3,7 @@ package dev.aoe.engine;
 import dev.aoe.ata.AtaDevice;
 import dev.aoe.ata.IdentifyBlock;
 import dev.aoe.net.RawSocket;
+import dev.aoe.net.Traffic;
 import dev.aoe.protocol.MacAddress;
 import dev.aoe.store.FileStore;
 import dev.aoe.store.Stores;
@@ -60,7 +61,7 @@ public final class Engine implements Closeable {
                     + existing.port.interfaceName() + "; an AoE address must be unique on the network");
         }
         boolean newPort = !ports.containsKey(spec.interfaceName());
-        Port port = newPort ? new Port(RawSocket.open(spec.interfaceName())) : ports.get(spec.interfaceName());
+        Port port = newPort ? new Port(RawSocket.open(spec.interfaceName(), Traffic.REQUESTS)) : ports.get(spec.interfaceName());
         FileStore store = null;
         try {
             if (!port.isUp()) {

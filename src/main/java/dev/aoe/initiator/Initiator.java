@@ -2,6 +2,7 @@ package dev.aoe.initiator;
 
 import dev.aoe.ata.Ata;
 import dev.aoe.net.RawSocket;
+import dev.aoe.net.Traffic;
 import dev.aoe.protocol.AoeHeader;
 import dev.aoe.protocol.AtaArg;
 import dev.aoe.protocol.ConfigArg;
@@ -45,7 +46,7 @@ public final class Initiator implements Closeable {
     }
 
     public static Initiator open(String interfaceName) throws IOException {
-        return new Initiator(RawSocket.open(interfaceName));
+        return new Initiator(RawSocket.open(interfaceName, Traffic.RESPONSES));
     }
 
     public long mac() {

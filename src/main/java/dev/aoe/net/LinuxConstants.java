@@ -10,6 +10,8 @@ final class LinuxConstants {
     static final int SOCK_CLOEXEC = 0x80000;
     /** EtherType of ATA over Ethernet. */
     static final int ETH_P_AOE = 0x88A2;
+    /** Every EtherType: the binding that also sees frames this host sends. */
+    static final int ETH_P_ALL = 0x0003;
 
     static final int SOL_SOCKET = 1;
     static final int SO_SNDBUF = 7;

@@ -22,10 +22,12 @@ import jnr.ffi.Pointer;
  * (sendBatch callers take turns). Receives are meant for one thread; concurrent receivers take
  * turns. {@link #close()} wakes a blocked receiver, which then returns -1.
  *
- * <p>Frames this host sends on the interface are never received: the socket asks the kernel not
- * to queue them (PACKET_IGNORE_OUTGOING, Linux 4.20+) and, for older kernels, drops any frame the
- * kernel marks PACKET_OUTGOING. This also hides frames other local sockets send on the same
- * interface.
+ * <p>What a socket receives is chosen at open ({@link Traffic}). A target's socket takes requests
+ * and an initiator's responses, each filtered in the kernel, and both also see what other sockets
+ * on this host send, so two local processes can talk over one interface. An {@link
+ * Traffic#ARRIVING} socket never sees frames this host sends: the kernel is asked not to queue
+ * them (PACKET_IGNORE_OUTGOING, Linux 4.20+) and, for older kernels, any frame it marks
+ * PACKET_OUTGOING is dropped.
  *
  * <p>Receive and send allocate nothing per frame: receives first try a non-blocking
  * {@code recvfrom}/{@code recvmmsg}, so while frames are flowing the only system call is the receive itself;
@@ -48,6 +50,7 @@ public final class RawSocket implements Closeable {
     private final int fd;
     private final ReadableWait readableWait;
     private final Ifreq ifreq;
+    private final boolean dropOutgoing;
 
     /** Calls using {@link #fd} hold a read stamp; close() takes the write lock before closing it. */
     private final StampedLock fdGuard = new StampedLock();
@@ -62,7 +65,9 @@ public final class RawSocket implements Closeable {
     private final ReentrantLock sendBatchLock = new ReentrantLock();
     private final MessageVector sendVector = new MessageVector(MAX_BATCH);
 
-    private RawSocket(String interfaceName, int ifindex, Ifreq ifreq, byte[] mac, int fd, ReadableWait readableWait) {
+    private RawSocket(String interfaceName, int ifindex, Ifreq ifreq, byte[] mac, int fd, ReadableWait readableWait,
+                      boolean dropOutgoing) {
+        this.dropOutgoing = dropOutgoing;
         this.interfaceName = interfaceName;
         this.ifindex = ifindex;
         this.ifreq = ifreq;
@@ -71,14 +76,19 @@ public final class RawSocket implements Closeable {
         this.readableWait = readableWait;
     }
 
+    /** Opens a socket that receives every AoE frame arriving from the link ({@link Traffic#ARRIVING}). */
+    public static RawSocket open(String interfaceName) throws NetException {
+        return open(interfaceName, Traffic.ARRIVING);
+    }
+
     /**
      * Opens a raw AoE socket bound to {@code interfaceName} in the calling thread's network
-     * namespace (see {@link NetNs}).
+     * namespace (see {@link NetNs}), receiving the {@code traffic} given.
      *
      * @throws NetException if the interface does not exist, CAP_NET_RAW is missing, or the kernel
      *     refuses for another reason (the message then carries the errno text)
      */
-    public static RawSocket open(String interfaceName) throws NetException {
+    public static RawSocket open(String interfaceName, Traffic traffic) throws NetException {
         Objects.requireNonNull(interfaceName, "interfaceName");
         if (interfaceName.isEmpty() || interfaceName.length() > LinuxConstants.IFNAMSIZ_MAX_CHARS
                 || !interfaceName.chars().allMatch(c -> c > ' ' && c < 0x7f && c != '/')) {
@@ -99,13 +109,20 @@ public final class RawSocket implements Closeable {
             throw NetException.fromErrno("open a raw socket", errno);
         }
         try {
-            ignoreOutgoingFrames(fd);
-            if (LIBC.bind(fd, SockaddrLl.forBind(ifindex, LinuxConstants.ETH_P_AOE), SockaddrLl.SIZE) < 0) {
+            boolean dropOutgoing = traffic == Traffic.ARRIVING;
+            if (dropOutgoing) {
+                ignoreOutgoingFrames(fd);
+            } else {
+                AoeFilter.attach(fd, traffic);
+            }
+            // Only sockets bound to every EtherType see frames this host sends; the filter keeps AoE.
+            int protocol = dropOutgoing ? LinuxConstants.ETH_P_AOE : LinuxConstants.ETH_P_ALL;
+            if (LIBC.bind(fd, SockaddrLl.forBind(ifindex, protocol), SockaddrLl.SIZE) < 0) {
                 throw interfaceError("bind a raw socket to " + interfaceName, interfaceName, Native.errno());
             }
             Ifreq ifreq = new Ifreq(interfaceName);
             byte[] mac = ifreq.mac(fd);
-            return new RawSocket(interfaceName, ifindex, ifreq, mac, fd, ReadableWait.create(fd));
+            return new RawSocket(interfaceName, ifindex, ifreq, mac, fd, ReadableWait.create(fd), dropOutgoing);
         } catch (NetException | RuntimeException e) {
             LIBC.close(fd);
             throw e;
@@ -235,7 +252,7 @@ public final class RawSocket implements Closeable {
                 long length = LIBC.recvfrom(fd, address, frame.capacity(), LinuxConstants.MSG_DONTWAIT,
                         receiveSource, receiveSourceLength);
                 if (length >= 0) {
-                    if (!SockaddrLl.isOutgoing(receiveSource, 0)) {
+                    if (!dropOutgoing || !SockaddrLl.isOutgoing(receiveSource, 0)) {
                         return (int) length;
                     }
                     continue;
@@ -323,7 +340,7 @@ public final class RawSocket implements Closeable {
     private int keepIncoming(ByteBuffer[] frames, int[] lengths, int received) {
         int kept = 0;
         for (int i = 0; i < received; i++) {
-            if (receiveVector.isOutgoing(i)) {
+            if (dropOutgoing && receiveVector.isOutgoing(i)) {
                 continue;
             }
             int length = receiveVector.transferred(i);

@@ -78,7 +78,7 @@ class EngineLifecycleTest {
     }
 
     /**
-     * Another engine on the same link (the other end, namespace B) probes before serving and
+     * Another engine across the link (the other end, namespace B) probes before serving and
      * finds the address taken; its error names the MAC that already serves it.
      */
     @Test
@@ -98,5 +98,23 @@ class EngineLifecycleTest {
         fx.pair.inB(() -> second.add(
                 new ExportSpec(2, 8, fx.pair.interfaceB(), StoreSpec.of(disk), 16, new long[0], new byte[0])));
         assertEquals(1, second.status().size());
+    }
+
+    /**
+     * Another engine process on the same host and interface sees the probe too (its socket also
+     * takes requests this host sends), so two local targets cannot both claim an address.
+     */
+    @Test
+    void anotherEngineOnTheSameInterfaceOfThisHostRefusesAnAddressAlreadyServed() throws Exception {
+        fx = EngineFixture.create(dir, 1500);
+        fx.add(fx.spec(2, 7, StoreSpec.of(fx.disk("a.img", 1 << 20))));
+        Engine second = fx.closeLater(new Engine(dir.resolve("state-2"), "other", Duration.ofMillis(300)));
+        Path disk = fx.disk("b.img", 1 << 20);
+
+        EngineException e = assertThrows(EngineException.class, () -> fx.pair.inA(() -> second.add(
+                new ExportSpec(2, 7, fx.pair.interfaceA(), StoreSpec.of(disk), 16, new long[0], new byte[0]))));
+
+        assertTrue(e.getMessage().contains("already served"), e.getMessage());
+        assertTrue(second.status().isEmpty(), "nothing left behind");
     }
 }
