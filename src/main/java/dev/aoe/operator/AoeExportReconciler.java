@@ -120,10 +120,11 @@ public class AoeExportReconciler implements Reconciler<AoeExport>, Cleaner<AoeEx
         engineDaemonSet.ensure(client, daemonSets.get(new ResourceID(engineConfig.name(), engineConfig.namespace()))
                 .orElse(null));
         AoeExportStatus status = aggregator.aggregate(export, findings(export, context), clock.instant());
+        // Status first: the engine reports only on bound exports, so it never finds one without status.
+        write(client, export, status);
         if (accepted(export, status) && !nodeOf(export).equals(labels(export).get(AoeExport.NODE_LABEL))) {
             ExportPatches.bindToNode(client, export, nodeOf(export));
         }
-        write(client, export, status);
         return UpdateControl.noUpdate();
     }
 

@@ -1,6 +1,7 @@
 package dev.aoe.operator;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aoe.api.AoeExport;
 import dev.aoe.api.AoeExportStatus;
@@ -11,9 +12,11 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.util.List;
 
 /**
- * The operator's writes to an export, each a JSON merge patch of the fields it owns. The status
- * patch names every operator field (null clears one) and never {@code status.engine}, which the
- * engine writes: neither writer can erase the other's fields, whatever their caches hold.
+ * The operator's writes to an export, each a patch of the fields it owns. The status patch is a
+ * JSON Patch with one operation per operator field and none on {@code status.engine}, which the
+ * engine writes (by merge patch): neither writer can erase the other's fields, whatever their
+ * caches hold. (A JSON Patch rather than a merge patch because the fabric8 mock server appends to
+ * lists on a merge patch; the API server replaces them, as RFC 7386 says.)
  */
 public final class ExportPatches {
     /** Every status field the operator writes; {@code engine} is the engine's. */
@@ -35,11 +38,26 @@ public final class ExportPatches {
         return mine;
     }
 
+    /**
+     * Writes the operator's fields. The whole status object is added only when the export has none
+     * yet, which is before it is bound to a node: no engine can have reported on it.
+     */
     static void patchStatus(KubernetesClient client, AoeExport export, AoeExportStatus status) {
-        ObjectNode patch = JSON.createObjectNode();
-        patch.set("status", operatorFields(status));
+        ObjectNode before = operatorFields(export.getStatus());
+        ArrayNode ops = JSON.createArrayNode();
+        if (export.getStatus() == null) {
+            ops.addObject().put("op", "add").put("path", "/status").putObject("value");
+        }
+        operatorFields(status).fields().forEachRemaining(field -> {
+            String path = "/status/" + field.getKey();
+            if (!field.getValue().isNull()) {
+                ops.addObject().put("op", "add").put("path", path).set("value", field.getValue());
+            } else if (!before.get(field.getKey()).isNull()) {
+                ops.addObject().put("op", "remove").put("path", path);
+            }
+        });
         client.resources(AoeExport.class).withName(export.getMetadata().getName()).subresource("status")
-                .patch(MERGE, patch.toString());
+                .patch(PatchContext.of(PatchType.JSON), ops.toString());
     }
 
     /** Binds the export to its node: the engine there watches exports with this label. */
