@@ -195,7 +195,6 @@ class AoeExportReconcilerTest {
         AoeExport served = awaitPhase("disk-a", Conditions.PHASE_SERVING);
         assertEquals("1Mi", served.getStatus().getSize());
         assertEquals("True", condition(served, Conditions.READY).getStatus());
-        System.out.println("A served export:\n" + Serialization.asYaml(served));
 
         enginePod("n-serve", false);
         AoeExport degraded = awaitPhase("disk-a", Conditions.DEGRADED);
