@@ -33,6 +33,8 @@ public class AoeExport extends CustomResource<AoeExportSpec, AoeExportStatus> {
     public static final String NODE_LABEL = GROUP + "/node";
     /** Held by the engine that serves an export until it has stopped serving it. */
     public static final String ENGINE_FINALIZER = GROUP + "/engine";
+    /** Held by the operator so that it sees deletions: it releases the engine's when the node is gone. */
+    public static final String OPERATOR_FINALIZER = GROUP + "/operator";
 
     /** {@code e<shelf>.<slot>}, the name initiators know the export by. */
     public String targetName() {

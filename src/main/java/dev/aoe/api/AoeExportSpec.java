@@ -26,25 +26,34 @@ import java.util.List;
 @ValidationRule(value = "!has(self.length) || self.length % 512 == 0", message = "length must be a multiple of 512 bytes")
 public class AoeExportSpec {
     public static final String MAC_PATTERN = "^([0-9A-Fa-f]{2}[:-]?){5}[0-9A-Fa-f]{2}$";
+    public static final String NODE_NAME_PATTERN = "^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$";
+    /** A Linux interface name: at most 15 characters (IFNAMSIZ - 1). */
+    public static final String INTERFACE_PATTERN = "^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,14}$";
+    public static final int MAX_SHELF = 65534;
+    public static final int MAX_SLOT = 254;
+    public static final int MIN_BUFFER_COUNT = 2;
+    public static final int MAX_BUFFER_COUNT = 65535;
+    public static final int MAX_ALLOWED_INITIATORS = 128;
+    public static final int MAX_CONFIG_STRING_BYTES = 1024;
 
     @Required
     @Min(0)
-    @Max(65534)
+    @Max(MAX_SHELF)
     @JsonPropertyDescription("AoE shelf (major) address, 0-65534; 65535 is broadcast.")
     private Integer shelf;
 
     @Required
     @Min(0)
-    @Max(254)
+    @Max(MAX_SLOT)
     @JsonPropertyDescription("AoE slot (minor) address, 0-254; 255 is broadcast.")
     private Integer slot;
 
     @Required
-    @Pattern("^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
+    @Pattern(NODE_NAME_PATTERN)
     @JsonPropertyDescription("The node whose engine serves this export.")
     private String nodeName;
 
-    @Pattern("^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,14}$")
+    @Pattern(INTERFACE_PATTERN)
     @JsonProperty("interface")
     @JsonPropertyDescription("Host network interface to serve on; defaults to the operator's configured default.")
     private String interfaceName;
@@ -65,7 +74,7 @@ public class AoeExportSpec {
     @JsonPropertyDescription("Serve read-only: writes fail with ATA ABRT.")
     private Boolean readOnly;
 
-    @Size(max = 128)
+    @Size(max = MAX_ALLOWED_INITIATORS)
     @JsonPropertyDescription("MACs of the initiators allowed to use the export; empty allows any (vblade -m).")
     private List<@Pattern(MAC_PATTERN) String> allowedInitiators = new ArrayList<>();
 
@@ -75,12 +84,12 @@ public class AoeExportSpec {
     private WriteCacheMode writeCache;
 
     @Default("16")
-    @Min(2)
-    @Max(65535)
+    @Min(MIN_BUFFER_COUNT)
+    @Max(MAX_BUFFER_COUNT)
     @JsonPropertyDescription("Outstanding frames advertised to initiators (vblade -b); the Linux initiator needs at least 2.")
     private Integer bufferCount;
 
-    @Size(max = 1024)
+    @Size(max = MAX_CONFIG_STRING_BYTES)
     @JsonPropertyDescription("The AoE config string the export starts with.")
     private String configString;
 

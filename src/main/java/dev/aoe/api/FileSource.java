@@ -13,12 +13,15 @@ import java.util.Objects;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "!self.create || has(self.size)", message = "file.create needs file.size")
 public class FileSource {
+    /** A size as written in a spec: bytes, or a number with a binary suffix (K, Ki, M, Mi, ... P, Pi). */
+    public static final String SIZE_PATTERN = "^[0-9]+([KMGTP]i?)?$";
+
     @Required
     @Pattern("^/")
     @JsonPropertyDescription("Absolute path on the node; it must lie under an allowed file root.")
     private String path;
 
-    @Pattern("^[0-9]+([KMGTP]i?)?$")
+    @Pattern(SIZE_PATTERN)
     @JsonPropertyDescription("Size to create or grow the file to, a multiple of 512 bytes (e.g. 10Gi). Never shrinks.")
     private String size;
 

@@ -59,6 +59,10 @@ public interface AoeConfig {
         /** Node selector of the engine pods, as key=value pairs. */
         Optional<List<String>> nodeSelector();
 
+        /** Tolerate every taint, so that exports can be served from any node, control planes included. */
+        @WithDefault("true")
+        boolean tolerateAllTaints();
+
         @WithDefault("50m")
         String cpuRequest();
 

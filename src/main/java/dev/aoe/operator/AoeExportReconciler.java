@@ -1,0 +1,230 @@
+package dev.aoe.operator;
+
+import dev.aoe.api.AoeExport;
+import dev.aoe.api.AoeExportSpec;
+import dev.aoe.api.AoeExportStatus;
+import dev.aoe.api.Conditions;
+import dev.aoe.config.AoeConfig;
+import dev.aoe.policy.PathPolicy;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Admits, binds and reports on AoeExports: validate, resolve conflicts, apply the path policy,
+ * check the node and its engine, bind the accepted export to its node, then write the operator's
+ * part of the status and an Event per condition change. Also keeps the engine DaemonSet in shape.
+ * <p>
+ * Everything is event driven, through informers whose events map back to the exports concerned:
+ * engine pods and nodes to the exports on that node; exports to the exports contending for the
+ * same address or source (so that when a holder goes away the one waiting takes over at once);
+ * the engine DaemonSet to every export (only on a spec change or deletion, to restore it).
+ * <p>
+ * The status does not depend on the primary's generation alone (the engine's report changes it),
+ * so event processing is not generation-aware. The operator's own finalizer makes deletions
+ * visible: when the node is gone no engine can release its finalizer, and the operator does.
+ */
+@Singleton
+@ControllerConfiguration(name = AoeExportReconciler.NAME, finalizerName = AoeExport.OPERATOR_FINALIZER,
+        generationAwareEventProcessing = false)
+public class AoeExportReconciler implements Reconciler<AoeExport>, Cleaner<AoeExport> {
+    public static final String NAME = "aoeexport";
+    private static final String BY_NODE = "node";
+    private static final String BY_ADDRESS = "address";
+    private static final String BY_SOURCE = "source";
+
+    private final AoeConfig.EngineDaemonSet engineConfig;
+    private final EngineDaemonSet engineDaemonSet;
+    private final StatusAggregator aggregator;
+    private final PathPolicy policy;
+    private final Clock clock;
+    private InformerEventSource<Pod, AoeExport> enginePods;
+    private InformerEventSource<Node, AoeExport> nodes;
+    private InformerEventSource<DaemonSet, AoeExport> daemonSets;
+
+    @Inject
+    public AoeExportReconciler(AoeConfig config) {
+        this(config, Clock.systemUTC());
+    }
+
+    public AoeExportReconciler(AoeConfig config, Clock clock) {
+        this.engineConfig = config.engine();
+        this.engineDaemonSet = new EngineDaemonSet(config);
+        this.aggregator = new StatusAggregator(config.defaultInterface(), engineConfig.namespace());
+        this.policy = config.pathPolicy();
+        this.clock = clock;
+    }
+
+    @Override
+    public List<EventSource<?, AoeExport>> prepareEventSources(EventSourceContext<AoeExport> context) {
+        var exports = context.getPrimaryCache();
+        exports.addIndexer(BY_NODE, e -> keys(nodeOf(e)));
+        exports.addIndexer(BY_ADDRESS, e -> keys(addressOf(e)));
+        exports.addIndexer(BY_SOURCE, e -> keys(sourceOf(e)));
+        String namespace = engineConfig.namespace();
+        enginePods = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, AoeExport.class)
+                .withName("engine-pods").withNamespaces(namespace).withLabelSelector(engineDaemonSet.selectorString())
+                .withSecondaryToPrimaryMapper(p -> ids(exports.byIndex(BY_NODE, String.valueOf(p.getSpec().getNodeName()))))
+                .build(), context);
+        // Only a node's existence matters; its status updates are noise.
+        nodes = new InformerEventSource<>(InformerEventSourceConfiguration.from(Node.class, AoeExport.class)
+                .withName("nodes").withOnUpdateFilter((now, before) -> false)
+                .withSecondaryToPrimaryMapper(n -> ids(exports.byIndex(BY_NODE, n.getMetadata().getName())))
+                .build(), context);
+        daemonSets = new InformerEventSource<>(InformerEventSourceConfiguration.from(DaemonSet.class, AoeExport.class)
+                .withName("engine-daemonset").withNamespaces(namespace).withLabelSelector(engineDaemonSet.selectorString())
+                .withOnUpdateFilter(AoeExportReconciler::generationChanged)
+                .withSecondaryToPrimaryMapper(d -> ids(exports.list().toList()))
+                .build(), context);
+        // Bounded: an export event wakes only the exports sharing its address or its source.
+        InformerEventSource<AoeExport, AoeExport> contenders = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(AoeExport.class, AoeExport.class)
+                        .withName("contending-exports")
+                        .withOnUpdateFilter((now, before) -> generationChanged(now, before)
+                                || ConflictResolver.deleting(now) != ConflictResolver.deleting(before))
+                        .withSecondaryToPrimaryMapper(e -> contendersOf(exports, e))
+                        .build(), context);
+        return List.of(enginePods, nodes, daemonSets, contenders);
+    }
+
+    @Override
+    public UpdateControl<AoeExport> reconcile(AoeExport export, Context<AoeExport> context) {
+        KubernetesClient client = context.getClient();
+        engineDaemonSet.ensure(client, daemonSets.get(new ResourceID(engineConfig.name(), engineConfig.namespace()))
+                .orElse(null));
+        AoeExportStatus status = aggregator.aggregate(export, findings(export, context), clock.instant());
+        // Status first: the engine reports only on bound exports, so it never finds one without status.
+        write(client, export, status);
+        if (accepted(export, status) && !nodeOf(export).equals(labels(export).get(AoeExport.NODE_LABEL))) {
+            ExportPatches.bindToNode(client, export, nodeOf(export));
+        }
+        return UpdateControl.noUpdate();
+    }
+
+    /** Keeps the deleted export until its engine let go of it, or releases the engine's hold when the node is gone. */
+    @Override
+    public DeleteControl cleanup(AoeExport export, Context<AoeExport> context) {
+        Findings findings = findings(export, context);
+        boolean engineHolds = export.getMetadata().getFinalizers().contains(AoeExport.ENGINE_FINALIZER);
+        if (engineHolds && !findings.nodeExists()) {
+            ExportPatches.releaseEngineFinalizer(context.getClient(), export);
+            return DeleteControl.defaultDelete();
+        }
+        write(context.getClient(), export, aggregator.aggregate(export, findings, clock.instant()));
+        return engineHolds ? DeleteControl.noFinalizerRemoval() : DeleteControl.defaultDelete();
+    }
+
+    private Findings findings(AoeExport export, Context<AoeExport> context) {
+        AoeExportSpec spec = export.getSpec();
+        List<String> invalid = ExportValidator.validate(spec);
+        Optional<Conflict> conflict = Optional.empty();
+        Optional<String> refusal = Optional.empty();
+        if (invalid.isEmpty()) {
+            conflict = ConflictResolver.check(export, context.getPrimaryCache().list().toList());
+            refusal = policy.checkDeclared(spec.getSource().path(), spec.getSource().getDevice() != null);
+        }
+        String node = nodeOf(export);
+        boolean nodeExists = node != null && nodes.get(new ResourceID(node)).isPresent();
+        return new Findings(invalid, conflict, refusal, nodeExists, enginePod(node));
+    }
+
+    private EnginePodState enginePod(String node) {
+        List<Pod> pods = node == null ? List.of() : enginePods.list(engineConfig.namespace(),
+                p -> node.equals(p.getSpec().getNodeName()) && p.getMetadata().getDeletionTimestamp() == null).toList();
+        if (pods.isEmpty()) {
+            return EnginePodState.ABSENT;
+        }
+        boolean ready = pods.stream().anyMatch(p -> p.getStatus() != null && p.getStatus().getConditions().stream()
+                .anyMatch(c -> Conditions.READY.equals(c.getType()) && StatusAggregator.TRUE.equals(c.getStatus())));
+        return ready ? EnginePodState.READY : EnginePodState.NOT_READY;
+    }
+
+    /** Patches and records only when the operator's part of the status changed. */
+    private void write(KubernetesClient client, AoeExport export, AoeExportStatus status) {
+        AoeExportStatus previous = export.getStatus();
+        if (ExportPatches.operatorFields(previous).equals(ExportPatches.operatorFields(status))) {
+            return;
+        }
+        ExportPatches.patchStatus(client, export, status);
+        ExportEvents.recordTransitions(client, export, previous == null ? List.of() : previous.getConditions(),
+                status.getConditions(), clock.instant());
+    }
+
+    private static boolean accepted(AoeExport export, AoeExportStatus status) {
+        return !ConflictResolver.deleting(export)
+                && Objects.equals(status.getAcceptedGeneration(), export.getMetadata().getGeneration())
+                && status.getConditions().stream().anyMatch(c -> Conditions.ACCEPTED.equals(c.getType())
+                && StatusAggregator.TRUE.equals(c.getStatus()));
+    }
+
+    private static Set<ResourceID> contendersOf(IndexedResourceCache<AoeExport> exports, AoeExport export) {
+        Set<ResourceID> ids = new HashSet<>();
+        addressOf(export).ifPresent(a -> ids.addAll(ids(exports.byIndex(BY_ADDRESS, a))));
+        sourceOf(export).ifPresent(s -> ids.addAll(ids(exports.byIndex(BY_SOURCE, s))));
+        ids.remove(ResourceID.fromResource(export));
+        return ids;
+    }
+
+    private static String nodeOf(AoeExport e) {
+        return e.getSpec() == null ? null : e.getSpec().getNodeName();
+    }
+
+    private static Optional<String> addressOf(AoeExport e) {
+        AoeExportSpec s = e.getSpec();
+        return s == null || s.getShelf() == null || s.getSlot() == null ? Optional.empty()
+                : Optional.of(s.getShelf() + "." + s.getSlot());
+    }
+
+    private static Optional<String> sourceOf(AoeExport e) {
+        AoeExportSpec s = e.getSpec();
+        return s == null || s.getSource() == null || s.getSource().path() == null ? Optional.empty()
+                : Optional.of(s.getNodeName() + ":" + Path.of(s.getSource().path()).normalize());
+    }
+
+    private static List<String> keys(String key) {
+        return key == null ? List.of() : List.of(key);
+    }
+
+    private static List<String> keys(Optional<String> key) {
+        return key.map(List::of).orElse(List.of());
+    }
+
+    private static Set<ResourceID> ids(List<AoeExport> exports) {
+        return exports.stream().map(ResourceID::fromResource).collect(Collectors.toSet());
+    }
+
+    private static Map<String, String> labels(AoeExport e) {
+        return Optional.ofNullable(e.getMetadata().getLabels()).orElse(Map.of());
+    }
+
+    private static boolean generationChanged(HasMetadata now, HasMetadata before) {
+        return !Objects.equals(now.getMetadata().getGeneration(), before.getMetadata().getGeneration());
+    }
+}

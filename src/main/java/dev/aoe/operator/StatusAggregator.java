@@ -1,0 +1,156 @@
+package dev.aoe.operator;
+
+import dev.aoe.api.AoeExport;
+import dev.aoe.api.AoeExportSpec;
+import dev.aoe.api.AoeExportStatus;
+import dev.aoe.api.ByteSize;
+import dev.aoe.api.Conditions;
+import dev.aoe.api.EngineReport;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Builds the operator's part of an export's status (everything but {@code status.engine}) from
+ * what was found and from the engine's report. Written once, used by every reconcile path:
+ * {@code lastTransitionTime} is carried forward while a condition keeps its status.
+ */
+public final class StatusAggregator {
+    static final String TRUE = "True";
+    static final String FALSE = "False";
+
+    private final String defaultInterface;
+    private final String engineNamespace;
+
+    public StatusAggregator(String defaultInterface, String engineNamespace) {
+        this.defaultInterface = defaultInterface;
+        this.engineNamespace = engineNamespace;
+    }
+
+    private record Verdict(boolean ok, String reason, String message) {
+    }
+
+    public AoeExportStatus aggregate(AoeExport export, Findings findings, Instant now) {
+        AoeExportStatus previous = Optional.ofNullable(export.getStatus()).orElseGet(AoeExportStatus::new);
+        AoeExportSpec spec = export.getSpec();
+        long generation = Optional.ofNullable(export.getMetadata().getGeneration()).orElse(1L);
+        String node = spec == null ? null : spec.getNodeName();
+
+        Verdict accepted = accepted(export, findings);
+        // A refused change leaves the last accepted form in place: the engine keeps serving it.
+        Long acceptedGeneration = accepted.ok() ? Long.valueOf(generation) : previous.getAcceptedGeneration();
+        Verdict serving = serving(previous.getEngine(), acceptedGeneration);
+        Verdict ready = ready(export, accepted, serving, findings.enginePod());
+
+        AoeExportStatus status = new AoeExportStatus();
+        status.setConditions(List.of(
+                condition(previous, Conditions.ACCEPTED, accepted, generation, now),
+                condition(previous, Conditions.SERVING, serving, generation, now),
+                condition(previous, Conditions.READY, ready, generation, now)));
+        status.setPhase(phase(export, accepted, serving, ready, previous.getPhase()));
+        if (spec != null && spec.getShelf() != null && spec.getSlot() != null) {
+            status.setTarget(export.targetName());
+        }
+        status.setNode(node);
+        status.setInterfaceName(spec == null || spec.getInterfaceName() == null ? defaultInterface : spec.getInterfaceName());
+        status.setSize(Optional.ofNullable(previous.getEngine()).map(EngineReport::getSizeBytes).map(ByteSize::format)
+                .orElse(null));
+        status.setMessage(message(export, accepted, ready));
+        status.setAcceptedGeneration(acceptedGeneration);
+        status.setObservedGeneration(generation);
+        return status;
+    }
+
+    private Verdict accepted(AoeExport export, Findings f) {
+        if (!f.invalidSpec().isEmpty()) {
+            return refused(Conditions.INVALID_SPEC, String.join("; ", f.invalidSpec()) + "; fix the spec");
+        }
+        if (f.conflict().isPresent()) {
+            return refused(f.conflict().get().reason(), f.conflict().get().message());
+        }
+        if (f.pathRefusal().isPresent()) {
+            return refused(Conditions.PATH_NOT_ALLOWED, f.pathRefusal().get());
+        }
+        String node = export.getSpec().getNodeName();
+        if (!f.nodeExists()) {
+            return refused(Conditions.NODE_NOT_FOUND, "node " + node + " does not exist; nodeName is immutable: "
+                    + "create a new AoeExport for an existing node (kubectl get nodes)");
+        }
+        if (f.enginePod() == EnginePodState.ABSENT) {
+            return refused(Conditions.NO_ENGINE_ON_NODE, "no aoe-engine pod runs on node " + node
+                    + "; check the engine DaemonSet's node selector and the node's taints (kubectl -n "
+                    + engineNamespace + " get daemonset,pods -o wide)");
+        }
+        return new Verdict(true, Conditions.VALID, export.targetName() + " on node " + node + " is accepted");
+    }
+
+    private static Verdict refused(String reason, String message) {
+        return new Verdict(false, reason, message);
+    }
+
+    /** The engine's report counts only when it is about the accepted generation. */
+    private static Verdict serving(EngineReport report, Long acceptedGeneration) {
+        if (acceptedGeneration == null) {
+            return new Verdict(false, Conditions.NOT_ACCEPTED, "not served: the export was never accepted (see Accepted)");
+        }
+        if (report == null || !acceptedGeneration.equals(report.getGeneration())) {
+            return new Verdict(false, Conditions.STARTING, "the engine is applying generation " + acceptedGeneration);
+        }
+        String reason = Objects.requireNonNullElse(report.getReason(),
+                report.isServing() ? Conditions.REASON_SERVING : Conditions.NOT_SERVING);
+        String message = report.getMessage() != null ? report.getMessage()
+                : report.isServing() ? "served by the engine" : "the engine does not serve it";
+        return new Verdict(report.isServing(), reason, message);
+    }
+
+    private Verdict ready(AoeExport export, Verdict accepted, Verdict serving, EnginePodState pod) {
+        String node = export.getSpec() == null ? null : export.getSpec().getNodeName();
+        if (accepted.ok() && pod == EnginePodState.NOT_READY) {
+            return new Verdict(false, Conditions.ENGINE_NOT_READY, "the aoe-engine pod on node " + node
+                    + " is not Ready; see kubectl -n " + engineNamespace + " describe pods --field-selector spec.nodeName="
+                    + node);
+        }
+        if (!accepted.ok() || !serving.ok()) {
+            return new Verdict(false, Conditions.NOT_SERVING, accepted.ok() ? serving.message() : accepted.message());
+        }
+        return new Verdict(true, Conditions.REASON_READY, export.targetName() + " is served by node " + node);
+    }
+
+    private static String phase(AoeExport export, Verdict accepted, Verdict serving, Verdict ready, String previous) {
+        if (ConflictResolver.deleting(export)) {
+            return Conditions.TERMINATING;
+        }
+        if (!accepted.ok()) {
+            return Conditions.FAILED;
+        }
+        if (ready.ok()) {
+            return Conditions.PHASE_SERVING;
+        }
+        boolean wasServing = Conditions.PHASE_SERVING.equals(previous) || Conditions.DEGRADED.equals(previous);
+        boolean startingUp = Conditions.STARTING.equals(serving.reason());
+        return wasServing && !startingUp ? Conditions.DEGRADED : Conditions.PENDING;
+    }
+
+    private static String message(AoeExport export, Verdict accepted, Verdict ready) {
+        if (ConflictResolver.deleting(export)) {
+            return "being deleted: waiting for the engine on node " + export.getSpec().getNodeName()
+                    + " to stop serving it and release finalizer " + AoeExport.ENGINE_FINALIZER;
+        }
+        return accepted.ok() ? ready.message() : accepted.message();
+    }
+
+    private static Condition condition(AoeExportStatus previous, String type, Verdict v, long generation, Instant now) {
+        String status = v.ok() ? TRUE : FALSE;
+        String since = previous.getConditions().stream()
+                .filter(c -> type.equals(c.getType()) && status.equals(c.getStatus()))
+                .map(Condition::getLastTransitionTime).filter(Objects::nonNull).findFirst()
+                .orElse(now.truncatedTo(ChronoUnit.SECONDS).toString());
+        return new ConditionBuilder().withType(type).withStatus(status).withReason(v.reason()).withMessage(v.message())
+                .withObservedGeneration(generation).withLastTransitionTime(since).build();
+    }
+}

@@ -1,0 +1,282 @@
+package dev.aoe.operator;
+
+import dev.aoe.api.AoeExport;
+import dev.aoe.api.AoeExportStatus;
+import dev.aoe.api.Conditions;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.Operator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The reconciler against the fabric8 mock server (CRUD mode, no SSA: the mock lacks it) with
+ * plain JOSDK: one operator for the class, every test on its own exports, nodes and addresses.
+ * The engine is simulated: its pod and readiness, its status reports and its finalizer.
+ */
+@EnableKubernetesMockClient(crud = true)
+class AoeExportReconcilerTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final String NS = Exports.NAMESPACE;
+    static KubernetesMockServer server;
+    static KubernetesClient client;
+    private static Operator operator;
+
+    @BeforeAll
+    static void startOperator() {
+        operator = new Operator(o -> o.withKubernetesClient(client).withUseSSAToPatchPrimaryResource(false)
+                .withSSABasedCreateUpdateMatchForDependentResources(false).withCloseClientOnStop(false));
+        operator.register(new AoeExportReconciler(Exports.config()));
+        operator.start();
+    }
+
+    @AfterAll
+    static void stopOperator() {
+        operator.stop();
+    }
+
+    // --- the simulated cluster ---
+
+    private void node(String name) {
+        client.nodes().resource(new NodeBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
+    }
+
+    private void enginePod(String node, boolean ready) {
+        var pod = new PodBuilder().withNewMetadata().withName("aoe-engine-" + node).withNamespace(NS)
+                .withLabels(new EngineDaemonSet(Exports.config()).selector()).endMetadata()
+                .withNewSpec().withNodeName(node).addNewContainer().withName("engine").withImage("aoe").endContainer().endSpec()
+                .withNewStatus().addNewCondition().withType("Ready").withStatus(ready ? "True" : "False").endCondition()
+                .endStatus().build();
+        client.pods().inNamespace(NS).resource(pod).createOr(p -> p.update());
+    }
+
+    /** A node with a Ready engine. */
+    private void readyNode(String name) {
+        node(name);
+        enginePod(name, true);
+    }
+
+    private AoeExport create(AoeExport export) {
+        return client.resource(export).create();
+    }
+
+    /** The engine's report, written as the agent does: a merge patch of status.engine only. */
+    private void report(String name, long generation, boolean serving, String reason) {
+        String engine = Serialization.asJson(Map.of("serving", serving, "reason", reason, "message",
+                serving ? "serving on eth0 (52:54:00:00:00:01, MTU 9000)" : "source unavailable", "generation",
+                generation, "mac", "52:54:00:00:00:01", "mtu", 9000, "sectorsPerFrame", 17, "sizeBytes", 1L << 20,
+                "sectors", 2048, "writeCache", "Off"));
+        client.resources(AoeExport.class).withName(name).subresource("status")
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"status\":{\"engine\":" + engine + "}}");
+    }
+
+    private AoeExport get(String name) {
+        return client.resources(AoeExport.class).withName(name).get();
+    }
+
+    private static Condition condition(AoeExport e, String type) {
+        return e.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
+    }
+
+    private AoeExport awaitExport(String name, Predicate<AoeExport> p) {
+        await().atMost(WAIT).until(() -> {
+            AoeExport e = get(name);
+            return e != null && e.getStatus() != null && p.test(e);
+        });
+        return get(name);
+    }
+
+    private AoeExport awaitAccepted(String name, String reason) {
+        return awaitExport(name, e -> condition(e, Conditions.ACCEPTED) != null
+                && reason.equals(condition(e, Conditions.ACCEPTED).getReason()));
+    }
+
+    private AoeExport awaitPhase(String name, String phase) {
+        return awaitExport(name, e -> phase.equals(e.getStatus().getPhase()));
+    }
+
+    private List<Event> events(String name) {
+        return client.v1().events().inNamespace(ExportEvents.EVENT_NAMESPACE).list().getItems().stream()
+                .filter(ev -> name.equals(ev.getInvolvedObject().getName())).toList();
+    }
+
+    // --- Accepted reasons ---
+
+    @Test
+    void invalidSpec() {
+        AoeExport e = Exports.file("bad-slot", 3, 255, "n-invalid", "/var/lib/aoe/bad.img");
+        create(e);
+        AoeExport got = awaitAccepted("bad-slot", Conditions.INVALID_SPEC);
+        assertEquals("spec.slot 255 is out of range 0-254; fix the spec", got.getStatus().getMessage());
+        assertEquals(Conditions.FAILED, got.getStatus().getPhase());
+        assertNull(got.getStatus().getAcceptedGeneration());
+    }
+
+    @Test
+    void pathNotAllowed() {
+        readyNode("n-policy");
+        create(Exports.file("shadow", 4, 0, "n-policy", "/etc/shadow"));
+        AoeExport got = awaitAccepted("shadow", Conditions.PATH_NOT_ALLOWED);
+        assertTrue(got.getStatus().getMessage().startsWith("/etc/shadow is outside the allowed file roots [/var/lib/aoe]"),
+                got.getStatus().getMessage());
+        assertNull(got.getMetadata().getLabels() == null ? null : got.getMetadata().getLabels().get(AoeExport.NODE_LABEL));
+    }
+
+    @Test
+    void nodeNotFoundThenNoEngineThenAccepted() {
+        create(Exports.file("lonely", 5, 0, "n-late", "/var/lib/aoe/lonely.img"));
+        awaitAccepted("lonely", Conditions.NODE_NOT_FOUND);
+        node("n-late");
+        awaitAccepted("lonely", Conditions.NO_ENGINE_ON_NODE);
+        enginePod("n-late", true);
+        AoeExport got = awaitAccepted("lonely", Conditions.VALID);
+        assertEquals("n-late", got.getMetadata().getLabels().get(AoeExport.NODE_LABEL));
+        assertEquals(1L, got.getStatus().getAcceptedGeneration());
+        assertEquals(Conditions.STARTING, condition(got, Conditions.SERVING).getReason());
+    }
+
+    // --- conflicts ---
+
+    @Test
+    void addressConflictAndTakeOverWhenTheHolderIsDeleted() throws Exception {
+        readyNode("n-addr");
+        create(Exports.file("holder", 6, 0, "n-addr", "/var/lib/aoe/holder.img"));
+        awaitAccepted("holder", Conditions.VALID);
+        Thread.sleep(1100); // creation timestamps have a one-second resolution
+        create(Exports.file("waiting", 6, 0, "n-addr", "/var/lib/aoe/waiting.img"));
+        AoeExport waiting = awaitAccepted("waiting", Conditions.ADDRESS_CONFLICT);
+        assertEquals("e6.0 is already exported by AoeExport 'holder' (node n-addr); choose another shelf/slot",
+                waiting.getStatus().getMessage());
+        client.resources(AoeExport.class).withName("holder").delete();
+        awaitAccepted("waiting", Conditions.VALID);
+        await().atMost(WAIT).until(() -> get("holder") == null);
+    }
+
+    @Test
+    void sourceConflict() throws Exception {
+        readyNode("n-src");
+        create(Exports.file("writer-a", 7, 0, "n-src", "/var/lib/aoe/shared.img"));
+        awaitAccepted("writer-a", Conditions.VALID);
+        Thread.sleep(1100);
+        create(Exports.file("writer-b", 7, 1, "n-src", "/var/lib/aoe/shared.img"));
+        AoeExport b = awaitAccepted("writer-b", Conditions.SOURCE_CONFLICT);
+        assertTrue(b.getStatus().getMessage().contains("AoeExport 'writer-a' (e7.0)"), b.getStatus().getMessage());
+    }
+
+    // --- serving, readiness, phases, events ---
+
+    @Test
+    void pendingServingDegradedServingWithEventsOnTransitionsOnly() {
+        readyNode("n-serve");
+        create(Exports.file("disk-a", 8, 0, "n-serve", "/var/lib/aoe/disk-a.img"));
+        awaitPhase("disk-a", Conditions.PENDING);
+        report("disk-a", 1, true, Conditions.REASON_SERVING);
+        AoeExport served = awaitPhase("disk-a", Conditions.PHASE_SERVING);
+        assertEquals("1Mi", served.getStatus().getSize());
+        assertEquals("True", condition(served, Conditions.READY).getStatus());
+
+        enginePod("n-serve", false);
+        AoeExport degraded = awaitPhase("disk-a", Conditions.DEGRADED);
+        assertEquals(Conditions.ENGINE_NOT_READY, condition(degraded, Conditions.READY).getReason());
+        enginePod("n-serve", true);
+        awaitPhase("disk-a", Conditions.PHASE_SERVING);
+
+        // Accepted/Valid, Serving/Starting, Ready/NotServing; then Serving/Serving, Ready/Ready;
+        // then Ready/EngineNotReady (Warning); then Ready/Ready again.
+        await().atMost(WAIT).until(() -> events("disk-a").size() == 7);
+        List<Event> events = events("disk-a");
+        assertEquals(1, events.stream().filter(ev -> ev.getType().equals(ExportEvents.WARNING)).count());
+        assertTrue(events.stream().anyMatch(ev -> ev.getReason().equals(Conditions.ENGINE_NOT_READY)));
+        // An unchanged report (same content) changes nothing and records nothing.
+        report("disk-a", 1, true, Conditions.REASON_SERVING);
+        enginePod("n-serve", true);
+        await().during(Duration.ofMillis(700)).atMost(WAIT).until(() -> events("disk-a").size() == 7);
+    }
+
+    @Test
+    void operatorAndEngineNeverEraseEachOther() {
+        readyNode("n-owner");
+        create(Exports.file("shared-status", 9, 0, "n-owner", "/var/lib/aoe/owner.img"));
+        awaitAccepted("shared-status", Conditions.VALID);
+        // The engine's report survives the operator's status update it causes.
+        report("shared-status", 1, true, Conditions.REASON_SERVING);
+        AoeExport served = awaitPhase("shared-status", Conditions.PHASE_SERVING);
+        assertNotNull(served.getStatus().getEngine());
+        assertEquals("52:54:00:00:00:01", served.getStatus().getEngine().getMac());
+        // An operator update after the report (engine pod not ready) keeps the report too.
+        enginePod("n-owner", false);
+        AoeExport degraded = awaitPhase("shared-status", Conditions.DEGRADED);
+        assertEquals(9000, degraded.getStatus().getEngine().getMtu());
+        // The engine's next report keeps the operator's fields.
+        report("shared-status", 1, false, Conditions.SOURCE_UNAVAILABLE);
+        AoeExportStatus after = get("shared-status").getStatus();
+        assertEquals("e9.0", after.getTarget());
+        assertEquals(1L, after.getAcceptedGeneration());
+        assertNotNull(condition(get("shared-status"), Conditions.ACCEPTED));
+    }
+
+    @Test
+    void theEngineDaemonSetIsCreated() {
+        readyNode("n-ds");
+        create(Exports.file("ds-trigger", 10, 0, "n-ds", "/var/lib/aoe/ds.img"));
+        await().atMost(WAIT).until(() -> client.apps().daemonSets().inNamespace(NS).withName("aoe-engine").get() != null);
+        DaemonSet ds = client.apps().daemonSets().inNamespace(NS).withName("aoe-engine").get();
+        assertEquals(new EngineDaemonSet(Exports.config()).desired().getSpec(), ds.getSpec());
+        String version = ds.getMetadata().getResourceVersion();
+        // More exports never rewrite it (so engines never restart for them).
+        create(Exports.file("ds-trigger-2", 10, 1, "n-ds", "/var/lib/aoe/ds2.img"));
+        awaitAccepted("ds-trigger-2", Conditions.VALID);
+        assertEquals(version, client.apps().daemonSets().inNamespace(NS).withName("aoe-engine").get()
+                .getMetadata().getResourceVersion());
+    }
+
+    // --- deletion ---
+
+    @Test
+    void deletionWaitsForTheEngineToReleaseItsFinalizer() {
+        readyNode("n-del");
+        create(Exports.file("to-delete", 11, 0, "n-del", "/var/lib/aoe/del.img"));
+        awaitAccepted("to-delete", Conditions.VALID);
+        client.resources(AoeExport.class).withName("to-delete")
+                .edit(e -> { e.getMetadata().getFinalizers().add(AoeExport.ENGINE_FINALIZER); return e; });
+        client.resources(AoeExport.class).withName("to-delete").delete();
+        awaitPhase("to-delete", Conditions.TERMINATING);
+        client.resources(AoeExport.class).withName("to-delete")
+                .edit(e -> { e.getMetadata().getFinalizers().remove(AoeExport.ENGINE_FINALIZER); return e; });
+        await().atMost(WAIT).until(() -> get("to-delete") == null);
+    }
+
+    @Test
+    void theOperatorReleasesTheEngineFinalizerWhenTheNodeIsGone() {
+        readyNode("n-gone");
+        create(Exports.file("orphan", 12, 0, "n-gone", "/var/lib/aoe/orphan.img"));
+        awaitAccepted("orphan", Conditions.VALID);
+        client.resources(AoeExport.class).withName("orphan")
+                .edit(e -> { e.getMetadata().getFinalizers().add(AoeExport.ENGINE_FINALIZER); return e; });
+        client.resources(AoeExport.class).withName("orphan").delete();
+        awaitPhase("orphan", Conditions.TERMINATING);
+        client.nodes().withName("n-gone").delete();
+        await().atMost(WAIT).until(() -> get("orphan") == null);
+    }
+}

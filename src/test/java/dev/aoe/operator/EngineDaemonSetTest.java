@@ -1,0 +1,100 @@
+package dev.aoe.operator;
+
+import dev.aoe.api.ByteSize;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class EngineDaemonSetTest {
+    private static DaemonSet desired(Map<String, String> config) {
+        return new EngineDaemonSet(Exports.config(config)).desired();
+    }
+
+    @Test
+    void theEnginePodTemplate() {
+        DaemonSet ds = desired(Map.of("aoe.policy.file-roots", "/var/lib/aoe,/srv/aoe",
+                "aoe.policy.device-roots", "/dev/disk/by-id,/mnt/devices", "aoe.engine.node-selector", "aoe=true",
+                "aoe.engine.image", "registry.local/aoe-operator:1.0", "aoe.default-interface", "eth1"));
+        assertEquals("aoe-engine", ds.getMetadata().getName());
+        assertEquals(Exports.NAMESPACE, ds.getMetadata().getNamespace());
+        assertEquals("RollingUpdate", ds.getSpec().getUpdateStrategy().getType());
+        assertEquals(ds.getSpec().getSelector().getMatchLabels().entrySet().stream()
+                        .filter(e -> ds.getSpec().getTemplate().getMetadata().getLabels().get(e.getKey()).equals(e.getValue()))
+                        .count(), ds.getSpec().getSelector().getMatchLabels().size());
+        PodSpec pod = ds.getSpec().getTemplate().getSpec();
+        assertTrue(pod.getHostNetwork());
+        assertEquals("ClusterFirstWithHostNet", pod.getDnsPolicy());
+        assertEquals("aoe-engine", pod.getServiceAccountName());
+        assertEquals(Map.of("aoe", "true"), pod.getNodeSelector());
+        assertEquals("Exists", pod.getTolerations().get(0).getOperator());
+        Container c = pod.getContainers().get(0);
+        assertEquals("registry.local/aoe-operator:1.0", c.getImage());
+        assertEquals("IfNotPresent", c.getImagePullPolicy());
+        assertEquals(List.of("engine"), c.getArgs());
+        Map<String, EnvVar> env = c.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, e -> e));
+        assertEquals("spec.nodeName", env.get("NODE_NAME").getValueFrom().getFieldRef().getFieldPath());
+        assertEquals("/var/lib/aoe,/srv/aoe", env.get("AOE_POLICY_FILE_ROOTS").getValue());
+        assertEquals("/dev/disk/by-id,/mnt/devices", env.get("AOE_POLICY_DEVICE_ROOTS").getValue());
+        assertEquals("eth1", env.get("AOE_DEFAULT_INTERFACE").getValue());
+        assertEquals("/var/lib/aoe-operator", env.get("AOE_ENGINE_STATE_DIRECTORY").getValue());
+        assertEquals("9460", env.get("AOE_ENGINE_PORT").getValue());
+        assertEquals("9460", env.get("QUARKUS_HTTP_PORT").getValue());
+        assertEquals(List.of("NET_RAW"), c.getSecurityContext().getCapabilities().getAdd());
+        assertEquals(List.of("ALL"), c.getSecurityContext().getCapabilities().getDrop());
+        assertNull(c.getSecurityContext().getPrivileged());
+        assertEquals("/q/health/ready", c.getReadinessProbe().getHttpGet().getPath());
+        assertEquals("/q/health/live", c.getLivenessProbe().getHttpGet().getPath());
+        assertEquals(9460, c.getLivenessProbe().getHttpGet().getPort().getIntVal());
+        assertEquals("128Mi", c.getResources().getRequests().get("memory").toString());
+        assertEquals("512Mi", c.getResources().getLimits().get("memory").toString());
+        Map<String, String> hostPaths = pod.getVolumes().stream()
+                .collect(Collectors.toMap(v -> v.getHostPath().getPath(), v -> v.getHostPath().getType()));
+        // /dev/disk/by-id is reached through /dev.
+        assertEquals(Map.of("/var/lib/aoe", "DirectoryOrCreate", "/srv/aoe", "DirectoryOrCreate",
+                "/mnt/devices", "Directory", "/dev", "Directory", "/var/lib/aoe-operator", "DirectoryOrCreate"), hostPaths);
+        assertEquals(pod.getVolumes().stream().map(Volume::getName).toList(),
+                c.getVolumeMounts().stream().map(m -> m.getName()).toList());
+    }
+
+    @Test
+    void privilegedForBlockDevices() {
+        Container c = desired(Map.of("aoe.engine.privileged", "true")).getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertTrue(c.getSecurityContext().getPrivileged());
+        assertNull(c.getSecurityContext().getCapabilities());
+    }
+
+    @Test
+    void theHashFollowsTheConfigurationOnly() {
+        String hash = desired(Map.of()).getMetadata().getAnnotations().get(EngineDaemonSet.SPEC_HASH_ANNOTATION);
+        assertEquals(hash, desired(Map.of()).getMetadata().getAnnotations().get(EngineDaemonSet.SPEC_HASH_ANNOTATION));
+        assertNotEquals(hash, desired(Map.of("aoe.engine.image", "other:2"))
+                .getMetadata().getAnnotations().get(EngineDaemonSet.SPEC_HASH_ANNOTATION));
+        assertFalse(desired(Map.of("aoe.engine.tolerate-all-taints", "false")).getSpec().getTemplate().getSpec()
+                .getTolerations().iterator().hasNext());
+    }
+
+    @Test
+    void byteSizes() {
+        assertEquals(10L << 30, ByteSize.parse("10Gi").orElseThrow());
+        assertEquals(512L << 20, ByteSize.parse("512M").orElseThrow());
+        assertEquals(1536L, ByteSize.parse("1536").orElseThrow());
+        assertTrue(ByteSize.parse("10GB").isEmpty());
+        assertTrue(ByteSize.parse("99999999999P").isEmpty());
+        assertEquals("10Gi", ByteSize.format(10L << 30));
+        assertEquals("1536Mi", ByteSize.format(1536L << 20));
+        assertEquals("1000", ByteSize.format(1000));
+    }
+}

@@ -1,0 +1,146 @@
+package dev.aoe.operator;
+
+import dev.aoe.api.AoeExport;
+import dev.aoe.api.AoeExportStatus;
+import dev.aoe.api.Conditions;
+import dev.aoe.api.EngineReport;
+import io.fabric8.kubernetes.api.model.Condition;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class StatusAggregatorTest {
+    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+    private final StatusAggregator aggregator = new StatusAggregator("eth0", "aoe-system");
+
+    private static Findings good(EnginePodState pod) {
+        return new Findings(List.of(), Optional.empty(), Optional.empty(), true, pod);
+    }
+
+    private static EngineReport report(long generation, boolean serving, String reason) {
+        EngineReport r = new EngineReport();
+        r.setGeneration(generation);
+        r.setServing(serving);
+        r.setReason(reason);
+        r.setMessage(serving ? "serving on eth0" : "the file is gone");
+        r.setSizeBytes(10L << 30);
+        return r;
+    }
+
+    private static Condition condition(AoeExportStatus s, String type) {
+        return s.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst().orElseThrow();
+    }
+
+    /** Applies a status as the API server would store it, keeping the engine's report. */
+    private static void store(AoeExport export, AoeExportStatus status) {
+        EngineReport engine = export.getStatus() == null ? null : export.getStatus().getEngine();
+        status.setEngine(engine);
+        export.setStatus(status);
+    }
+
+    @Test
+    void acceptedThenStartingThenServing() {
+        AoeExport export = Exports.file("disk-a", 1, 0, "n1", "/var/lib/aoe/a.img");
+        AoeExportStatus s = aggregator.aggregate(export, good(EnginePodState.READY), T0);
+        assertEquals("True", condition(s, Conditions.ACCEPTED).getStatus());
+        assertEquals(Conditions.STARTING, condition(s, Conditions.SERVING).getReason());
+        assertEquals("the engine is applying generation 1", condition(s, Conditions.SERVING).getMessage());
+        assertEquals(Conditions.PENDING, s.getPhase());
+        assertEquals(1L, s.getAcceptedGeneration());
+        assertEquals("e1.0", s.getTarget());
+        assertEquals("eth0", s.getInterfaceName());
+        assertNull(s.getSize());
+        store(export, s);
+
+        export.getStatus().setEngine(report(1, true, Conditions.REASON_SERVING));
+        AoeExportStatus served = aggregator.aggregate(export, good(EnginePodState.READY), T0.plusSeconds(5));
+        assertEquals(Conditions.PHASE_SERVING, served.getPhase());
+        assertEquals("10Gi", served.getSize());
+        assertEquals("e1.0 is served by node n1", served.getMessage());
+        Condition ready = condition(served, Conditions.READY);
+        assertEquals("True", ready.getStatus());
+        assertEquals(T0.plusSeconds(5).toString(), ready.getLastTransitionTime());
+        // Accepted did not change: its transition time is carried forward.
+        assertEquals(T0.toString(), condition(served, Conditions.ACCEPTED).getLastTransitionTime());
+        assertTrue(served.getConditions().stream().allMatch(c -> c.getObservedGeneration() == 1L));
+    }
+
+    @Test
+    void degradedWhenTheEngineIsNotReadyAfterServing() {
+        AoeExport export = Exports.file("disk-a", 1, 0, "n1", "/var/lib/aoe/a.img");
+        store(export, aggregator.aggregate(export, good(EnginePodState.READY), T0));
+        export.getStatus().setEngine(report(1, true, Conditions.REASON_SERVING));
+        store(export, aggregator.aggregate(export, good(EnginePodState.READY), T0));
+        AoeExportStatus s = aggregator.aggregate(export, good(EnginePodState.NOT_READY), T0);
+        assertEquals(Conditions.DEGRADED, s.getPhase());
+        assertEquals(Conditions.ENGINE_NOT_READY, condition(s, Conditions.READY).getReason());
+        assertEquals("True", condition(s, Conditions.SERVING).getStatus());
+
+        export.getStatus().setEngine(report(1, false, Conditions.SOURCE_UNAVAILABLE));
+        s = aggregator.aggregate(export, good(EnginePodState.READY), T0);
+        assertEquals(Conditions.DEGRADED, s.getPhase());
+        assertEquals(Conditions.SOURCE_UNAVAILABLE, condition(s, Conditions.SERVING).getReason());
+        assertEquals(Conditions.NOT_SERVING, condition(s, Conditions.READY).getReason());
+        assertEquals("the file is gone", s.getMessage());
+    }
+
+    @Test
+    void aRefusedChangeKeepsTheAcceptedGeneration() {
+        AoeExport export = Exports.file("disk-a", 1, 0, "n1", "/var/lib/aoe/a.img");
+        store(export, aggregator.aggregate(export, good(EnginePodState.READY), T0));
+        export.getStatus().setEngine(report(1, true, Conditions.REASON_SERVING));
+        export.getMetadata().setGeneration(2L);
+        Findings refused = new Findings(List.of(), Optional.empty(), Optional.of("/etc is outside the allowed file roots"),
+                true, EnginePodState.READY);
+        AoeExportStatus s = aggregator.aggregate(export, refused, T0);
+        assertEquals(1L, s.getAcceptedGeneration());
+        assertEquals(2L, s.getObservedGeneration());
+        assertEquals(Conditions.FAILED, s.getPhase());
+        assertEquals(Conditions.PATH_NOT_ALLOWED, condition(s, Conditions.ACCEPTED).getReason());
+        assertEquals(2L, condition(s, Conditions.ACCEPTED).getObservedGeneration());
+        // The engine still serves generation 1, and says so.
+        assertEquals("True", condition(s, Conditions.SERVING).getStatus());
+        assertEquals("/etc is outside the allowed file roots", s.getMessage());
+    }
+
+    @Test
+    void eachAcceptedReasonInItsOrder() {
+        AoeExport export = Exports.file("disk-a", 1, 0, "n1", "/var/lib/aoe/a.img");
+        Conflict conflict = new Conflict(Conditions.ADDRESS_CONFLICT, "e1.0 is already exported");
+        record Case(Findings findings, String reason) {
+        }
+        for (Case c : List.of(
+                new Case(new Findings(List.of("spec.slot 255 is out of range 0-254"), Optional.of(conflict),
+                        Optional.empty(), false, EnginePodState.ABSENT), Conditions.INVALID_SPEC),
+                new Case(new Findings(List.of(), Optional.of(conflict), Optional.of("no"), false, EnginePodState.ABSENT),
+                        Conditions.ADDRESS_CONFLICT),
+                new Case(new Findings(List.of(), Optional.empty(), Optional.of("no"), false, EnginePodState.ABSENT),
+                        Conditions.PATH_NOT_ALLOWED),
+                new Case(new Findings(List.of(), Optional.empty(), Optional.empty(), false, EnginePodState.ABSENT),
+                        Conditions.NODE_NOT_FOUND),
+                new Case(new Findings(List.of(), Optional.empty(), Optional.empty(), true, EnginePodState.ABSENT),
+                        Conditions.NO_ENGINE_ON_NODE),
+                new Case(good(EnginePodState.NOT_READY), Conditions.VALID))) {
+            AoeExportStatus s = aggregator.aggregate(export, c.findings(), T0);
+            assertEquals(c.reason(), condition(s, Conditions.ACCEPTED).getReason());
+            boolean accepted = c.reason().equals(Conditions.VALID);
+            assertEquals(accepted ? Conditions.STARTING : Conditions.NOT_ACCEPTED, condition(s, Conditions.SERVING).getReason());
+            assertEquals(accepted ? Conditions.PENDING : Conditions.FAILED, s.getPhase());
+        }
+    }
+
+    @Test
+    void terminating() {
+        AoeExport export = Exports.file("disk-a", 1, 0, "n1", "/var/lib/aoe/a.img");
+        export.getMetadata().setDeletionTimestamp(T0.toString());
+        AoeExportStatus s = aggregator.aggregate(export, good(EnginePodState.READY), T0);
+        assertEquals(Conditions.TERMINATING, s.getPhase());
+        assertTrue(s.getMessage().contains("release finalizer aoe.dev/engine"), s.getMessage());
+    }
+}
