@@ -32,9 +32,6 @@ app.kubernetes.io/component: operator
 
 {{/* Combinations values.schema.json cannot say clearly. */}}
 {{- define "aoe.validate" -}}
-{{- if and (gt (int .Values.operator.replicas) 1) (not .Values.leaderElection.enabled) }}
-{{- fail "operator.replicas > 1 needs leaderElection.enabled=true: two active operators would fight over every export" }}
-{{- end }}
 {{- if and .Values.metrics.serviceMonitor.enabled (not .Values.metrics.service.enabled) }}
 {{- fail "metrics.serviceMonitor.enabled needs metrics.service.enabled=true: the ServiceMonitor scrapes that Service" }}
 {{- end }}

@@ -58,10 +58,20 @@ public interface AoeConfig {
 
         /** Node selector of the engine pods, as key=value pairs. */
         Optional<List<String>> nodeSelector();
+        /** Tolerations of the engine pods, a JSON array of Kubernetes Tolerations. */
+        @WithDefault("[]")
+        String tolerations();
 
-        /** Tolerate every taint, so that exports can be served from any node, control planes included. */
-        @WithDefault("true")
-        boolean tolerateAllTaints();
+        /** Image pull secrets of the engine pods. */
+        Optional<List<String>> imagePullSecrets();
+
+        /** Address the engine's health and metrics server binds on the host network. */
+        @WithDefault("0.0.0.0")
+        String bindAddress();
+
+        /** More environment of the engine container, a JSON array of Kubernetes EnvVars; set last, so it wins. */
+        @WithDefault("[]")
+        String extraEnv();
 
         @WithDefault("50m")
         String cpuRequest();

@@ -12,8 +12,8 @@ import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Toleration;
-import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -27,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -88,6 +89,8 @@ public final class EngineDaemonSet {
                 .withServiceAccountName(engine.serviceAccount())
                 .withNodeSelector(nodeSelector())
                 .withTolerations(tolerations())
+                .withImagePullSecrets(engine.imagePullSecrets().orElse(List.of()).stream()
+                        .map(LocalObjectReference::new).toList())
                 .addNewContainer()
                 .withName(CONTAINER)
                 .withImage(engine.image())
@@ -143,6 +146,8 @@ public final class EngineDaemonSet {
         // Health and metrics are served over HTTP on the engine port; the CLI commands bind no port.
         env.add(new EnvVar("QUARKUS_HTTP_HOST_ENABLED", "true", null));
         env.add(new EnvVar("QUARKUS_HTTP_PORT", Integer.toString(engine.port()), null));
+        env.add(new EnvVar("QUARKUS_HTTP_HOST", engine.bindAddress(), null));
+        env.addAll(Arrays.asList(Serialization.unmarshal(engine.extraEnv(), EnvVar[].class)));
         return env;
     }
 
@@ -164,6 +169,9 @@ public final class EngineDaemonSet {
         // Devices that appear after the pod started (hot plug) show up through propagation.
         hostPath(volumes, mounts, "dev", DEV, "Directory", "HostToContainer");
         hostPath(volumes, mounts, "state", engine.stateDirectory(), "DirectoryOrCreate", null);
+        // The root file system is read-only; the JVM and jnr-ffi's native stub need a /tmp.
+        volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());
+        mounts.add(new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build());
     }
 
     private static void hostPath(List<Volume> volumes, List<VolumeMount> mounts, String name, String path, String type,
@@ -177,11 +185,13 @@ public final class EngineDaemonSet {
      * (device cgroup access), so {@code aoe.engine.privileged=true} runs the engine privileged.
      */
     private SecurityContext securityContext() {
+        // Root in the container: capabilities are not effective for the image's non-root user.
+        SecurityContextBuilder context = new SecurityContextBuilder().withRunAsUser(0L).withReadOnlyRootFilesystem(true);
         if (engine.privileged()) {
-            return new SecurityContextBuilder().withPrivileged(true).build();
+            return context.withPrivileged(true).build();
         }
         Capabilities caps = new CapabilitiesBuilder().withAdd("NET_RAW").withDrop("ALL").build();
-        return new SecurityContextBuilder().withCapabilities(caps).withAllowPrivilegeEscalation(false).build();
+        return context.withCapabilities(caps).withAllowPrivilegeEscalation(false).build();
     }
 
     private Probe probe(String path) {
@@ -203,7 +213,7 @@ public final class EngineDaemonSet {
     }
 
     private List<Toleration> tolerations() {
-        return engine.tolerateAllTaints() ? List.of(new TolerationBuilder().withOperator("Exists").build()) : List.of();
+        return Arrays.asList(Serialization.unmarshal(engine.tolerations(), Toleration[].class));
     }
 
     private static String hash(DaemonSet ds) {

@@ -1,10 +1,10 @@
 package dev.aoe.operator;
 
 import dev.aoe.api.AoeExportSpec;
-import dev.aoe.api.ByteSize;
 import dev.aoe.api.DeviceSource;
 import dev.aoe.api.FileSource;
 import dev.aoe.api.Source;
+import dev.aoe.store.Sizes;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -79,7 +79,7 @@ public final class ExportValidator {
                 errors.add("spec.source.file.path '" + file.getPath() + "' must be an absolute path");
             }
             if (file.getSize() != null) {
-                Optional<Long> size = ByteSize.parse(file.getSize());
+                Optional<Long> size = parseSize(file.getSize());
                 if (size.isEmpty()) {
                     errors.add("spec.source.file.size '" + file.getSize() + "' is not a size (examples: 10Gi, 512M, 1048576)");
                 } else if (size.get() < SECTOR || size.get() % SECTOR != 0) {
@@ -112,6 +112,18 @@ public final class ExportValidator {
     private static void sectors(List<String> errors, String field, Long value, long min) {
         if (value != null && (value < min || value % SECTOR != 0)) {
             errors.add(field + " " + value + " must be " + (min > 0 ? "a positive" : "a") + " multiple of 512 bytes");
+        }
+    }
+
+    /** A size as the CRD's pattern allows it (no {@code B} suffix), or empty. */
+    private static Optional<Long> parseSize(String text) {
+        if (!text.matches(FileSource.SIZE_PATTERN)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Sizes.parse(text));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
         }
     }
 }

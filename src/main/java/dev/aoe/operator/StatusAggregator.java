@@ -3,9 +3,9 @@ package dev.aoe.operator;
 import dev.aoe.api.AoeExport;
 import dev.aoe.api.AoeExportSpec;
 import dev.aoe.api.AoeExportStatus;
-import dev.aoe.api.ByteSize;
 import dev.aoe.api.Conditions;
 import dev.aoe.api.EngineReport;
+import dev.aoe.store.Sizes;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 
@@ -58,7 +58,7 @@ public final class StatusAggregator {
         }
         status.setNode(node);
         status.setInterfaceName(spec == null || spec.getInterfaceName() == null ? defaultInterface : spec.getInterfaceName());
-        status.setSize(Optional.ofNullable(previous.getEngine()).map(EngineReport::getSizeBytes).map(ByteSize::format)
+        status.setSize(Optional.ofNullable(previous.getEngine()).map(EngineReport::getSizeBytes).map(Sizes::quantity)
                 .orElse(null));
         status.setMessage(message(export, accepted, ready));
         status.setAcceptedGeneration(acceptedGeneration);

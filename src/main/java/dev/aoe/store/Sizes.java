@@ -38,11 +38,22 @@ public final class Sizes {
         return new IllegalArgumentException("not a size: '" + text + "' (examples: 1048576, 64M, 10G, 10Gi)");
     }
 
+    /** For people: {@code 64.0 MiB}. */
     public static String format(long bytes) {
         if (bytes < 1024) {
             return bytes + " B";
         }
         int unit = (63 - Long.numberOfLeadingZeros(bytes)) / 10;
         return String.format(Locale.ROOT, "%.1f %siB", bytes / (double) (1L << (10 * unit)), UNITS.charAt(unit - 1));
+    }
+
+    /** The largest exact binary unit, as Kubernetes writes quantities: {@code 10Gi}, {@code 1536Mi}, {@code 1000}. */
+    public static String quantity(long bytes) {
+        int unit = 0;
+        while (unit < UNITS.length() && bytes != 0 && bytes % 1024 == 0) {
+            bytes /= 1024;
+            unit++;
+        }
+        return unit == 0 ? Long.toString(bytes) : bytes + UNITS.substring(unit - 1, unit) + "i";
     }
 }

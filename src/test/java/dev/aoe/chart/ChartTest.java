@@ -166,7 +166,7 @@ class ChartTest {
                 Map.entry("AOE_POLICY_FILE_ROOTS", "/var/lib/aoe"),
                 Map.entry("AOE_POLICY_DEVICE_ROOTS", "/dev/disk/by-id"),
                 Map.entry("AOE_DEFAULT_INTERFACE", "eth0"),
-                Map.entry("AOE_LEADER_ELECTION_ENABLED", "true"),
+                Map.entry("QUARKUS_HTTP_HOST_ENABLED", "true"),
                 Map.entry("AOE_ENGINE_NAMESPACE", NAMESPACE),
                 Map.entry("AOE_ENGINE_NAME", "aoe-engine"),
                 Map.entry("AOE_ENGINE_SERVICE_ACCOUNT", "aoe-engine"),
@@ -254,14 +254,6 @@ class ChartTest {
         assertTrue(e.getMessage().contains(named), e.getMessage());
     }
 
-    @Test
-    void severalOperatorsNeedLeaderElection() {
-        var e = assertThrows(IllegalStateException.class,
-                () -> Charts.render(Map.of("operator.replicas", 2, "leaderElection.enabled", false)));
-        assertTrue(e.getMessage().contains("operator.replicas > 1 needs leaderElection.enabled=true"), e.getMessage());
-        assertEquals("false", env(operatorContainer(Charts.parse(Charts.render(Map.of("leaderElection.enabled", false)))))
-                .get("AOE_LEADER_ELECTION_ENABLED"));
-    }
 
     @Test
     void chartCrdsAreTheRepositoryCrds() throws IOException {

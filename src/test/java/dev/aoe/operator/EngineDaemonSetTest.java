@@ -1,6 +1,5 @@
 package dev.aoe.operator;
 
-import dev.aoe.api.ByteSize;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -39,7 +38,7 @@ class EngineDaemonSetTest {
         assertEquals("ClusterFirstWithHostNet", pod.getDnsPolicy());
         assertEquals("aoe-engine", pod.getServiceAccountName());
         assertEquals(Map.of("aoe", "true"), pod.getNodeSelector());
-        assertEquals("Exists", pod.getTolerations().get(0).getOperator());
+        assertTrue(pod.getTolerations().isEmpty(), "no tolerations unless configured");
         Container c = pod.getContainers().get(0);
         assertEquals("registry.local/aoe-operator:1.0", c.getImage());
         assertEquals("IfNotPresent", c.getImagePullPolicy());
@@ -52,6 +51,10 @@ class EngineDaemonSetTest {
         assertEquals("/var/lib/aoe-operator", env.get("AOE_ENGINE_STATE_DIRECTORY").getValue());
         assertEquals("9460", env.get("AOE_ENGINE_PORT").getValue());
         assertEquals("9460", env.get("QUARKUS_HTTP_PORT").getValue());
+        assertEquals("true", env.get("QUARKUS_HTTP_HOST_ENABLED").getValue());
+        assertEquals("0.0.0.0", env.get("QUARKUS_HTTP_HOST").getValue());
+        assertEquals(0L, c.getSecurityContext().getRunAsUser());
+        assertTrue(c.getSecurityContext().getReadOnlyRootFilesystem());
         assertEquals(List.of("NET_RAW"), c.getSecurityContext().getCapabilities().getAdd());
         assertEquals(List.of("ALL"), c.getSecurityContext().getCapabilities().getDrop());
         assertNull(c.getSecurityContext().getPrivileged());
@@ -60,7 +63,7 @@ class EngineDaemonSetTest {
         assertEquals(9460, c.getLivenessProbe().getHttpGet().getPort().getIntVal());
         assertEquals("128Mi", c.getResources().getRequests().get("memory").toString());
         assertEquals("512Mi", c.getResources().getLimits().get("memory").toString());
-        Map<String, String> hostPaths = pod.getVolumes().stream()
+        Map<String, String> hostPaths = pod.getVolumes().stream().filter(v -> v.getHostPath() != null)
                 .collect(Collectors.toMap(v -> v.getHostPath().getPath(), v -> v.getHostPath().getType()));
         // /dev/disk/by-id is reached through /dev.
         assertEquals(Map.of("/var/lib/aoe", "DirectoryOrCreate", "/srv/aoe", "DirectoryOrCreate",
@@ -82,19 +85,25 @@ class EngineDaemonSetTest {
         assertEquals(hash, desired(Map.of()).getMetadata().getAnnotations().get(EngineDaemonSet.SPEC_HASH_ANNOTATION));
         assertNotEquals(hash, desired(Map.of("aoe.engine.image", "other:2"))
                 .getMetadata().getAnnotations().get(EngineDaemonSet.SPEC_HASH_ANNOTATION));
-        assertFalse(desired(Map.of("aoe.engine.tolerate-all-taints", "false")).getSpec().getTemplate().getSpec()
-                .getTolerations().iterator().hasNext());
     }
 
     @Test
-    void byteSizes() {
-        assertEquals(10L << 30, ByteSize.parse("10Gi").orElseThrow());
-        assertEquals(512L << 20, ByteSize.parse("512M").orElseThrow());
-        assertEquals(1536L, ByteSize.parse("1536").orElseThrow());
-        assertTrue(ByteSize.parse("10GB").isEmpty());
-        assertTrue(ByteSize.parse("99999999999P").isEmpty());
-        assertEquals("10Gi", ByteSize.format(10L << 30));
-        assertEquals("1536Mi", ByteSize.format(1536L << 20));
-        assertEquals("1000", ByteSize.format(1000));
+    void chartSettingsReachThePods() {
+        PodSpec pod = desired(Map.of(
+                "aoe.engine.tolerations", "[{\"operator\":\"Exists\"}]",
+                "aoe.engine.image-pull-secrets", "regcred,other",
+                "aoe.engine.bind-address", "10.0.0.5",
+                "aoe.engine.extra-env", "[{\"name\":\"JAVA_TOOL_OPTIONS\",\"value\":\"-Xmx384m\"},"
+                        + "{\"name\":\"QUARKUS_HTTP_PORT\",\"value\":\"9999\"}]"))
+                .getSpec().getTemplate().getSpec();
+        assertEquals("Exists", pod.getTolerations().get(0).getOperator());
+        assertEquals(List.of("regcred", "other"), pod.getImagePullSecrets().stream().map(r -> r.getName()).toList());
+        List<EnvVar> env = pod.getContainers().get(0).getEnv();
+        assertEquals("10.0.0.5", env.stream().filter(e -> e.getName().equals("QUARKUS_HTTP_HOST")).findFirst()
+                .orElseThrow().getValue());
+        // Extra variables come last, so they win over the operator's own.
+        assertEquals("QUARKUS_HTTP_PORT", env.get(env.size() - 1).getName());
+        assertEquals("JAVA_TOOL_OPTIONS", env.get(env.size() - 2).getName());
+        assertTrue(pod.getVolumes().stream().anyMatch(v -> v.getEmptyDir() != null && v.getName().equals("tmp")));
     }
 }

@@ -25,4 +25,11 @@ class SizesTest {
                     assertThrows(IllegalArgumentException.class, () -> Sizes.parse(bad)).getMessage(), bad);
         }
     }
+
+    @Test
+    void quantitiesUseTheLargestExactBinaryUnit() {
+        assertEquals("10Gi", Sizes.quantity(10L << 30));
+        assertEquals("1536Mi", Sizes.quantity(1536L << 20));
+        assertEquals("1000", Sizes.quantity(1000));
+    }
 }
