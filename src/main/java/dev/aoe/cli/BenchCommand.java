@@ -28,6 +28,8 @@ public class BenchCommand implements Callable<Integer> {
     private static final List<Integer> QUICK_WINDOWS = List.of(1, 16);
     private static final Duration QUICK_SECONDS = Duration.ofSeconds(1);
     private static final long QUICK_SIZE = 32L << 20;
+    /** Exit status of a process ended by a signal: 128 + the signal's number, as shells report it. */
+    private static final int INTERRUPTED_STATUS = 128;
 
     @Option(names = "--mtu", split = ",", paramLabel = "N[,N...]", defaultValue = "1500,9000",
             description = "MTUs of the link (default: ${DEFAULT-VALUE}).")
@@ -77,7 +79,14 @@ public class BenchCommand implements Callable<Integer> {
         Path work = Files.createTempDirectory(directory, "aoe-bench");
         BenchLink link = BenchLink.create();
         Benchmark benchmark = new Benchmark(plan, link, work, System.err);
-        // Ctrl-C or SIGTERM: stop the target and delete the namespaces before the JVM exits.
+        // Ctrl-C or SIGTERM: Quarkus would only ask the command to finish, which takes the whole
+        // matrix; stop the target, delete the namespaces and exit at once instead.
+        for (String name : new String[] {"INT", "TERM"}) {
+            sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> {
+                cleanUp(benchmark, link, work);
+                Runtime.getRuntime().halt(INTERRUPTED_STATUS + signal.getNumber());
+            });
+        }
         Thread cleanup = new Thread(() -> cleanUp(benchmark, link, work), "aoe-bench-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
         try {
