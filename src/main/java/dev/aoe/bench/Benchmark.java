@@ -1,0 +1,157 @@
+package dev.aoe.bench;
+
+import dev.aoe.initiator.TargetInfo;
+import dev.aoe.net.NetNs;
+import dev.aoe.net.RawSocket;
+import dev.aoe.net.Traffic;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs the matrix: for each MTU and target, starts the target as its own process on the shared
+ * link and disk, drives every cell from this process's load generator, and samples the
+ * target's CPU and garbage collections around each measured interval. Targets run one at a
+ * time, each with the same file, link, load and advertised buffer count.
+ */
+public final class Benchmark {
+    /**
+     * Load each target gets after it starts and before its first cell, unmeasured: the engine's
+     * JIT compiles its data path, and both targets fill the page cache with the file.
+     */
+    private static final Duration START_WARMUP = Duration.ofSeconds(3);
+    private static final LoadGenerator.Interval UNMEASURED = new LoadGenerator.Interval() {
+        @Override
+        public void opened() {
+        }
+
+        @Override
+        public void closed() {
+        }
+    };
+
+    private final Plan plan;
+    private final BenchLink link;
+    private final Path workDirectory;
+    private final Path disk;
+    private final PrintStream progress;
+    private final List<CellResult> results = new ArrayList<>();
+    /** The target now running, for the shutdown hook; null between targets. */
+    private volatile TargetProcess running;
+    private int starts;
+
+    public Benchmark(Plan plan, BenchLink link, Path workDirectory, PrintStream progress) {
+        this.plan = plan;
+        this.link = link;
+        this.workDirectory = workDirectory;
+        this.disk = workDirectory.resolve("disk.img");
+        this.progress = progress;
+    }
+
+    /** The fully allocated file both targets serve. */
+    public Path disk() {
+        return disk;
+    }
+
+    /** Stops the target that is running, if any: for a shutdown hook on Ctrl-C. */
+    public void stopTarget() {
+        TargetProcess t = running;
+        if (t != null) {
+            t.close();
+        }
+    }
+
+    public List<CellResult> run() throws Exception {
+        progress.println("==> disk: " + Format.mebibytes(plan.diskBytes()) + " fully allocated at " + disk);
+        DiskImage.create(disk, plan.diskBytes());
+        RawSocket socket = NetNs.call(link.initiatorNamespace(),
+                () -> RawSocket.open(BenchLink.INITIATOR_INTERFACE, Traffic.RESPONSES));
+        try {
+            LoadGenerator generator = new LoadGenerator(socket, plan.retransmitTimeout());
+            for (int mtu : plan.mtus()) {
+                link.setMtu(mtu);
+                for (TargetKind kind : plan.targets()) {
+                    for (boolean durable : new boolean[] {false, true}) {
+                        List<Operation> ops = plan.operations().stream().filter(o -> o.durable() == durable).toList();
+                        if (!ops.isEmpty()) {
+                            runTarget(generator, mtu, kind, durable, ops);
+                        }
+                    }
+                }
+            }
+        } finally {
+            socket.close();
+        }
+        return results;
+    }
+
+    private void runTarget(LoadGenerator generator, int mtu, TargetKind kind, boolean durable, List<Operation> ops)
+            throws Exception {
+        GcLog gcLog = new GcLog(workDirectory.resolve("gc-" + (++starts) + ".log"));
+        Path log = workDirectory.resolve(kind + "-" + starts + ".log");
+        TargetProcess target = kind == TargetKind.AOE
+                ? TargetProcess.aoe(link, List.of(gcLog.jvmOption()), aoeArguments(durable), log)
+                : TargetProcess.vblade(link, durable, plan.bufferCount(), disk, log);
+        running = target;
+        try {
+            TargetInfo info = target.awaitDiscovery(link, TargetProcess.SHELF, TargetProcess.SLOT);
+            int sectorsPerFrame = Math.min(info.sectorsPerFrame(), (mtu - 36) / 512);
+            progress.println("==> " + kind + (durable ? " (durable writes)" : "") + ": pid " + target.pid()
+                    + ", MTU " + mtu + ", " + sectorsPerFrame + " sectors per request");
+            Load warm = new Load(ops.get(0), AccessPattern.RANDOM, plan.bufferCount(), sectorsPerFrame,
+                    plan.diskBytes() / 512);
+            generator.run(info, warm, START_WARMUP, Duration.ZERO, UNMEASURED);
+            for (AccessPattern pattern : plan.patterns()) {
+                for (Operation op : ops) {
+                    for (int window : plan.windows()) {
+                        Load load = new Load(op, pattern, window, sectorsPerFrame, plan.diskBytes() / 512);
+                        CellResult r = measure(generator, info, load, mtu, kind, target.pid(),
+                                kind == TargetKind.AOE ? gcLog : null);
+                        results.add(r);
+                        progress.printf("    %-4s %-13s w%-3d %9s IOPS  p50 %7s µs  CPU %6s s/1M req%n", pattern, op,
+                                window, Format.integer(r.iops()), Format.micros(r.load().p50Nanos()),
+                                Format.decimal(r.targetCpuPerMillion()));
+                    }
+                }
+            }
+        } finally {
+            running = null;
+            target.close();
+        }
+    }
+
+    private List<String> aoeArguments(boolean durable) {
+        List<String> args = new ArrayList<>(List.of("-b", String.valueOf(plan.bufferCount())));
+        if (!durable) {
+            args.add("--write-back");
+        }
+        args.addAll(List.of(String.valueOf(TargetProcess.SHELF), String.valueOf(TargetProcess.SLOT),
+                BenchLink.TARGET_INTERFACE, disk.toString()));
+        return args;
+    }
+
+    private CellResult measure(LoadGenerator generator, TargetInfo info, Load load, int mtu, TargetKind kind, long pid,
+                               GcLog gcLog) throws IOException {
+        double[] cpu = new double[2];
+        long[] gcs = new long[2];
+        LoadResult result = generator.run(info, load, plan.warmup(), plan.measured(), new LoadGenerator.Interval() {
+            @Override
+            public void opened() throws IOException {
+                cpu[0] = ProcStats.cpuSeconds(pid);
+                gcs[0] = gcLog == null ? 0 : gcLog.collections();
+            }
+
+            @Override
+            public void closed() throws IOException {
+                cpu[1] = ProcStats.cpuSeconds(pid);
+                gcs[1] = gcLog == null ? 0 : gcLog.collections();
+            }
+        });
+        return new CellResult(mtu, load.pattern(), load.operation(), load.window(), kind, load.sectorsPerFrame(),
+                result, cpu[1] - cpu[0], gcLog == null ? -1 : gcs[1] - gcs[0]);
+    }
+}

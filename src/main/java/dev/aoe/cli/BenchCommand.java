@@ -1,0 +1,136 @@
+package dev.aoe.cli;
+
+import dev.aoe.bench.AccessPattern;
+import dev.aoe.bench.BenchLink;
+import dev.aoe.bench.Benchmark;
+import dev.aoe.bench.CellResult;
+import dev.aoe.bench.MemoryProbe;
+import dev.aoe.bench.Operation;
+import dev.aoe.bench.Plan;
+import dev.aoe.bench.Report;
+import dev.aoe.bench.TargetKind;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+        description = {"Compare this engine with vblade on a private veth link: the same fully allocated file,",
+                "the same load from one initiator, one table of IOPS, MB/s, latency and target CPU per request.",
+                "Needs root (network namespaces, raw sockets) and vblade (apt-get install vblade)."})
+public class BenchCommand implements Callable<Integer> {
+    private static final List<Integer> QUICK_WINDOWS = List.of(1, 16);
+    private static final Duration QUICK_SECONDS = Duration.ofSeconds(1);
+    private static final long QUICK_SIZE = 32L << 20;
+    /** Exit status of a process ended by a signal: 128 + the signal's number, as shells report it. */
+    private static final int INTERRUPTED_STATUS = 128;
+
+    @Option(names = "--mtu", split = ",", paramLabel = "N[,N...]", defaultValue = "1500,9000",
+            description = "MTUs of the link (default: ${DEFAULT-VALUE}).")
+    List<Integer> mtus;
+
+    @Option(names = "--window", split = ",", paramLabel = "N[,N...]", defaultValue = "1,16,64",
+            description = "Requests outstanding at once (default: ${DEFAULT-VALUE}).")
+    List<Integer> windows;
+
+    @Option(names = "--seconds", paramLabel = "N", defaultValue = "3", description = "Measured seconds per cell (default: ${DEFAULT-VALUE}).")
+    double seconds;
+
+    @Option(names = "--warmup-ms", paramLabel = "MS", defaultValue = "500",
+            description = "Unmeasured load before each cell (default: ${DEFAULT-VALUE}).")
+    long warmupMillis;
+
+    @Option(names = "--size", paramLabel = "SIZE", defaultValue = "256M",
+            description = "Size of the fully allocated file both targets serve (default: ${DEFAULT-VALUE}).")
+    String size;
+
+    @Option(names = "--targets", split = ",", paramLabel = "T[,T...]", defaultValue = "aoe,vblade",
+            description = "Targets to measure: aoe, vblade (default: ${DEFAULT-VALUE}).")
+    List<String> targets;
+
+    @Option(names = "--dir", paramLabel = "DIR", defaultValue = "/var/tmp",
+            description = "Where the file lives: its file system takes the durable writes (default: ${DEFAULT-VALUE}).")
+    Path directory;
+
+    @Option(names = "--retransmit-ms", paramLabel = "MS", defaultValue = "1000",
+            description = "Initiator's retransmit timeout (default: ${DEFAULT-VALUE}).")
+    long retransmitMillis;
+
+    @Option(names = "--quick", description = "A tiny matrix for a smoke check: MTU 1500, windows 1 and 16, 1 s cells, 32 MiB, no memory probe.")
+    boolean quick;
+
+    @Option(names = "--markdown", description = "Print the tables as Markdown (for docs/BENCHMARKS.md).")
+    boolean markdown;
+
+    @Override
+    public Integer call() throws Exception {
+        Plan plan;
+        try {
+            plan = plan();
+        } catch (IllegalArgumentException e) {
+            return Cli.fail("bench", e.getMessage());
+        }
+        Path work = Files.createTempDirectory(directory, "aoe-bench");
+        BenchLink link = BenchLink.create();
+        Benchmark benchmark = new Benchmark(plan, link, work, System.err);
+        // Ctrl-C or SIGTERM: Quarkus would only ask the command to finish, which takes the whole
+        // matrix; stop the target, delete the namespaces and exit at once instead.
+        for (String name : new String[] {"INT", "TERM"}) {
+            sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> {
+                cleanUp(benchmark, link, work);
+                Runtime.getRuntime().halt(INTERRUPTED_STATUS + signal.getNumber());
+            });
+        }
+        Thread cleanup = new Thread(() -> cleanUp(benchmark, link, work), "aoe-bench-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        try {
+            List<CellResult> results = benchmark.run();
+            MemoryProbe memory = new MemoryProbe(link, work);
+            Report report = new Report(plan, results);
+            if (plan.memory()) {
+                link.setMtu(plan.mtus().get(0));
+                report.setMemory(memory.engineResidentBytes(1), memory.engineResidentBytes(MemoryProbe.MANY_EXPORTS),
+                        plan.targets().contains(TargetKind.VBLADE)
+                                ? memory.vbladeResidentBytes(benchmark.disk(), plan.bufferCount()) : -1);
+            }
+            System.out.print(report.render(markdown));
+            return 0;
+        } finally {
+            cleanUp(benchmark, link, work);
+            Runtime.getRuntime().removeShutdownHook(cleanup);
+        }
+    }
+
+    private Plan plan() {
+        List<TargetKind> kinds = targets.stream().map(TargetKind::parse).distinct().toList();
+        if (quick) {
+            return new Plan(List.of(mtus.get(0)), QUICK_WINDOWS, List.of(AccessPattern.values()),
+                    List.of(Operation.values()), kinds, QUICK_SECONDS, Duration.ofMillis(warmupMillis), QUICK_SIZE,
+                    Duration.ofMillis(retransmitMillis), false);
+        }
+        return new Plan(mtus, windows, List.of(AccessPattern.values()), List.of(Operation.values()), kinds,
+                Duration.ofMillis(Math.round(seconds * 1000)), Duration.ofMillis(warmupMillis), Sizes.parse(size),
+                Duration.ofMillis(retransmitMillis), true);
+    }
+
+    private static void cleanUp(Benchmark benchmark, BenchLink link, Path work) {
+        benchmark.stopTarget();
+        link.close();
+        if (!Files.exists(work)) {
+            return;
+        }
+        try (var paths = Files.walk(work)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            System.err.println("aoe bench: warning: cannot delete " + work + ": " + e.getMessage());
+        }
+    }
+}
