@@ -1,5 +1,6 @@
 package dev.aoe.cli;
 
+import dev.aoe.store.Sizes;
 import dev.aoe.bench.AccessPattern;
 import dev.aoe.bench.BenchLink;
 import dev.aoe.bench.Benchmark;
