@@ -1,6 +1,5 @@
 package dev.aoe.cli;
 
-import dev.aoe.store.Sizes;
 import dev.aoe.bench.AccessPattern;
 import dev.aoe.bench.BenchLink;
 import dev.aoe.bench.Benchmark;
@@ -10,6 +9,7 @@ import dev.aoe.bench.Operation;
 import dev.aoe.bench.Plan;
 import dev.aoe.bench.Report;
 import dev.aoe.bench.TargetKind;
+import dev.aoe.store.Sizes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
