@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +38,7 @@ final class AoeCli {
     private String netns;
     private Path home;
     private boolean asNobody;
+    private final Map<String, String> extraEnv = new LinkedHashMap<>();
 
     private AoeCli(List<String> args) {
         this.args = args;
@@ -60,6 +62,12 @@ final class AoeCli {
     /** Runs inside the named network namespace ({@code ip netns exec}). */
     AoeCli inNetns(String namespace) {
         this.netns = namespace;
+        return this;
+    }
+
+    /** Adds a variable to the environment of the command. */
+    AoeCli withEnv(String name, String value) {
+        extraEnv.put(name, value);
         return this;
     }
 
@@ -93,6 +101,7 @@ final class AoeCli {
         if (home != null) {
             env.put("HOME", home.toString());
         }
+        env.putAll(extraEnv);
         Process p = pb.start();
         p.getOutputStream().close();
         return p;

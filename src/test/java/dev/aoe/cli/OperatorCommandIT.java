@@ -1,0 +1,190 @@
+package dev.aoe.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.aoe.api.AoeExport;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged {@code aoe operator} process against an API server (the fabric8 mock, CRUD mode,
+ * in this JVM): it serves health and Prometheus metrics, elects itself leader, creates the engine
+ * DaemonSet, accepts a valid export and binds it to its node, and refuses an invalid one.
+ */
+@EnableKubernetesMockClient(crud = true)
+class OperatorCommandIT {
+    private static final String NAMESPACE = "aoe-system";
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    KubernetesMockServer server;
+    KubernetesClient client;
+
+    @Test
+    void operatorProcessServesHealthAndMetricsAndReconcilesExports(@TempDir Path dir) throws Exception {
+        allowLeaseAccess();
+        client.apiextensions().v1().customResourceDefinitions()
+                .load(AoeCli.projectDir().resolve("crds/aoeexports.aoe.dev-v1.yml").toFile()).create();
+        client.nodes().resource(new NodeBuilder().withNewMetadata().withName("worker-1").endMetadata().build()).create();
+        client.pods().inNamespace(NAMESPACE).resource(new PodBuilder()
+                .withNewMetadata().withName("aoe-engine-x").withNamespace(NAMESPACE)
+                .addToLabels("app.kubernetes.io/name", "aoe-engine").addToLabels("app.kubernetes.io/component", "engine")
+                .endMetadata()
+                .withNewSpec().withNodeName("worker-1").endSpec()
+                .withNewStatus().addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus()
+                .build()).create();
+        int port = freePort();
+        Path kubeconfig = dir.resolve("kubeconfig");
+        Files.writeString(kubeconfig, kubeconfig(client.getMasterUrl().toString()));
+
+        try (AoeCli.Background operator = AoeCli.aoe("operator")
+                .withEnv("KUBECONFIG", kubeconfig.toString())
+                .withEnv("QUARKUS_HTTP_HOST_ENABLED", "true")
+                .withEnv("QUARKUS_HTTP_PORT", String.valueOf(port))
+                .withEnv("AOE_ENGINE_NAMESPACE", NAMESPACE)
+                // The mock answers server-side apply with 415; a real API server needs no such switch.
+                .withEnv("AOE_SERVER_SIDE_APPLY", "false")
+                .start()) {
+            String ready = await("readiness UP", () -> get(port, "/q/health/ready").filter(b -> b.contains("\"UP\"")),
+                    operator);
+            assertTrue(ready.contains("UP"), ready);
+            String metrics = get(port, "/q/metrics").orElseThrow();
+            assertTrue(metrics.contains("# TYPE") && metrics.contains("jvm_"), "Prometheus text format expected");
+
+            create("""
+                    apiVersion: aoe.dev/v1alpha1
+                    kind: AoeExport
+                    metadata: {name: disk-a}
+                    spec:
+                      shelf: 1
+                      slot: 0
+                      nodeName: worker-1
+                      source: {file: {path: /var/lib/aoe/disk-a.img, size: 1Gi, create: true}}
+                    """);
+            create("""
+                    apiVersion: aoe.dev/v1alpha1
+                    kind: AoeExport
+                    metadata: {name: outside-policy}
+                    spec:
+                      shelf: 1
+                      slot: 1
+                      nodeName: worker-1
+                      source: {file: {path: /etc/shadow}}
+                    """);
+
+            Condition accepted = await("disk-a Accepted", () -> condition("disk-a", "Accepted"), operator);
+            assertEquals("True", accepted.getStatus(), accepted.getMessage());
+            // The status is written first, then the label that binds the export to its node.
+            AoeExport a = await("disk-a bound to its node", () -> Optional.ofNullable(
+                    client.resources(AoeExport.class).withName("disk-a").get())
+                    .filter(e -> "worker-1".equals(e.getMetadata().getLabels().get(AoeExport.NODE_LABEL))), operator);
+            assertEquals("e1.0", a.getStatus().getTarget());
+            Condition refused = await("outside-policy Accepted", () -> condition("outside-policy", "Accepted"), operator);
+            assertEquals("PathNotAllowed", refused.getReason(), refused.getMessage());
+            assertNotNull(client.apps().daemonSets().inNamespace(NAMESPACE).withName("aoe-engine").get(),
+                    "the operator owns the engine DaemonSet");
+            System.out.println("operator process: health UP on port " + port + ", metrics served, disk-a "
+                    + accepted.getReason() + ", outside-policy " + refused.getReason() + ", DaemonSet created");
+        }
+    }
+
+    /**
+     * Leader election first asks the API server whether it may use Leases (a
+     * SelfSubjectRulesReview); the mock cannot answer that, so it gets the answer a server whose
+     * RBAC is the chart's would give.
+     */
+    private void allowLeaseAccess() {
+        SelfSubjectRulesReview review = new SelfSubjectRulesReviewBuilder()
+                .withNewSpec().withNamespace(NAMESPACE).endSpec()
+                .withNewStatus().withIncomplete(false)
+                .addNewResourceRule().withApiGroups("coordination.k8s.io").withResources("leases")
+                .withVerbs("get", "list", "watch", "create", "update", "patch").endResourceRule()
+                .endStatus().build();
+        server.expect().post().withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+                .andReturn(201, review).always();
+    }
+
+    private void create(String yaml) {
+        client.resources(AoeExport.class).load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).create();
+    }
+
+    private Optional<Condition> condition(String name, String type) {
+        AoeExport e = client.resources(AoeExport.class).withName(name).get();
+        if (e == null || e.getStatus() == null) {
+            return Optional.empty();
+        }
+        return e.getStatus().getConditions().stream().filter(c -> c.getType().equals(type)).findFirst();
+    }
+
+    private static <T> T await(String what, Supplier<Optional<T>> probe, AoeCli.Background process) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<T> value = probe.get();
+            if (value.isPresent()) {
+                return value.get();
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no " + what + " within " + WAIT + "\nstdout:\n" + process.stdout()
+                + "\nstderr:\n" + process.stderr());
+    }
+
+    private static Optional<String> get(int port, String path) {
+        try {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? Optional.of(r.body()) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static String kubeconfig(String server) {
+        return """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: mock
+                  cluster: {server: "%s", insecure-skip-tls-verify: true}
+                users:
+                - name: mock
+                  user: {token: mock}
+                contexts:
+                - name: mock
+                  context: {cluster: mock, user: mock, namespace: %s}
+                current-context: mock
+                """.formatted(server, NAMESPACE);
+    }
+}
