@@ -102,7 +102,7 @@ class LinuxInitiatorIT {
     }
 
     /** Runs cmd (stderr merged), echoes each line with prefix, collects them; returns the exit status. */
-    private static int run(List<String> cmd, String prefix, List<String> lines, long limitSeconds)
+    static int run(List<String> cmd, String prefix, List<String> lines, long limitSeconds)
             throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE).start();
         p.getOutputStream().close();
@@ -135,7 +135,7 @@ class LinuxInitiatorIT {
         return p.exitValue();
     }
 
-    private static boolean isRoot() {
+    static boolean isRoot() {
         try {
             return Files.readAllLines(Path.of("/proc/self/status")).stream()
                     .anyMatch(l -> l.matches("Uid:\\s+0\\s.*"));
@@ -144,7 +144,7 @@ class LinuxInitiatorIT {
         }
     }
 
-    private static boolean onPath(String exe) {
+    static boolean onPath(String exe) {
         for (String d : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
             if (Files.isExecutable(Path.of(d, exe))) {
                 return true;
@@ -153,7 +153,7 @@ class LinuxInitiatorIT {
         return Files.isExecutable(Path.of("/usr/bin", exe));
     }
 
-    private static String shellQuote(String s) {
+    static String shellQuote(String s) {
         return "'" + s.replace("'", "'\\''") + "'";
     }
 }
