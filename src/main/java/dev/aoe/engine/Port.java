@@ -16,7 +16,7 @@ import java.util.logging.Logger;
 
 /**
  * One interface the engine serves on: a raw socket, the exports on it, and the receive loop.
- * The loop answers what needs no disk itself and hands the rest to each export's I/O threads.
+ * The loop answers what cannot block itself and hands the rest to each export's I/O threads.
  */
 final class Port implements Link, Closeable {
     private static final Logger LOG = Logger.getLogger(Port.class.getName());
@@ -221,23 +221,40 @@ final class Port implements Link, Closeable {
         }
     }
 
+    /**
+     * Answers on this thread what cannot block: requests served from memory, and reads whose
+     * data is in the page cache, so a window-1 request costs no hand-off to another thread.
+     * The rest queues for the export's I/O threads.
+     */
     private void deliver(Export export, Frame frame) {
         if (Target.answersFromMemory(frame.buffer, frame.length)) {
             answer(export.target, frame);
-        } else {
+            return;
+        }
+        int n = export.target.handleCached(frame.buffer, frame.length);
+        if (n == Target.WOULD_BLOCK) {
             export.submit(frame);
+            return;
+        }
+        try {
+            sendReply(frame, n);
+        } finally {
+            frame.release();
         }
     }
 
     /** Handles a request, sends the reply if there is one, and returns the frame to the pool. */
     void answer(Target target, Frame frame) {
         try {
-            int n = target.handle(frame.buffer, frame.length);
-            if (n != Target.NO_REPLY) {
-                send(frame, n);
-            }
+            sendReply(frame, target.handle(frame.buffer, frame.length));
         } finally {
             frame.release();
+        }
+    }
+
+    private void sendReply(Frame frame, int length) {
+        if (length != Target.NO_REPLY) {
+            send(frame, length);
         }
     }
 
