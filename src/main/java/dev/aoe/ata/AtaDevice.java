@@ -15,6 +15,8 @@ import java.nio.ByteBuffer;
 public final class AtaDevice {
     /** Returned instead of a reply length when the request deserves AoE error 2 (Bad Argument). */
     public static final int BAD_ARGUMENT = -1;
+    /** Returned by {@link #executeCached} for a request that would wait for the disk. */
+    public static final int WOULD_BLOCK = -2;
 
     private final BlockStore store;
     private final IdentifyBlock identify;
@@ -36,6 +38,19 @@ public final class AtaDevice {
      * @return the reply length, or {@link #BAD_ARGUMENT}
      */
     public int execute(ByteBuffer f, int length, int maxSectors) {
+        return execute(f, length, maxSectors, true);
+    }
+
+    /**
+     * Like {@link #execute}, for a thread that must not block: answers a read only if the store
+     * holds its data in the page cache, and returns {@link #WOULD_BLOCK} for other reads, writes
+     * and flushes, leaving the request for {@link #execute} on a thread that may wait.
+     */
+    public int executeCached(ByteBuffer f, int length, int maxSectors) {
+        return execute(f, length, maxSectors, false);
+    }
+
+    private int execute(ByteBuffer f, int length, int maxSectors, boolean canWait) {
         int opcode = AtaArg.command(f);
         int count = AtaArg.sectorCount(f);
         if (count > maxSectors) {
@@ -48,8 +63,11 @@ public final class AtaDevice {
             identify.writeTo(f, AtaArg.DATA, store.sectors());
             return reply(f, Ata.STATUS_OK, 0, 0, AtaArg.DATA + Ata.SECTOR_SIZE);
         }
+        if (!canWait && mayBlock(opcode) && !Ata.isRead(opcode)) {
+            return WOULD_BLOCK;
+        }
         if (Ata.isRead(opcode) || Ata.isWrite(opcode)) {
-            return transfer(f, length, opcode, count);
+            return transfer(f, length, opcode, count, canWait);
         }
         if (Ata.isFlush(opcode)) {
             try {
@@ -65,7 +83,7 @@ public final class AtaDevice {
         return reply(f, Ata.STATUS_FAILED, Ata.ERROR_ABRT, count, AtaArg.DATA);
     }
 
-    private int transfer(ByteBuffer f, int length, int opcode, int count) {
+    private int transfer(ByteBuffer f, int length, int opcode, int count, boolean canWait) {
         boolean write = Ata.isWrite(opcode);
         int bytes = count * Ata.SECTOR_SIZE;
         if (write && length < AtaArg.DATA + bytes) {
@@ -84,8 +102,11 @@ public final class AtaDevice {
         try {
             if (write) {
                 store.write(lba, f);
-            } else {
+            } else if (canWait) {
                 store.read(lba, f);
+            } else if (!store.tryReadCached(lba, f)) {
+                f.clear();
+                return WOULD_BLOCK;
             }
         } catch (IOException | RuntimeException e) {
             f.clear();

@@ -8,6 +8,7 @@ import dev.aoe.target.Target;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Level;
@@ -15,7 +16,7 @@ import java.util.logging.Logger;
 
 /**
  * One interface the engine serves on: a raw socket, the exports on it, and the receive loop.
- * The loop answers what needs no disk itself and hands the rest to each export's I/O threads.
+ * The loop answers what cannot block itself and hands the rest to each export's I/O threads.
  */
 final class Port implements Link, Closeable {
     private static final Logger LOG = Logger.getLogger(Port.class.getName());
@@ -28,6 +29,10 @@ final class Port implements Link, Closeable {
     private final RawSocket socket;
     private final long mac;
     private final FramePool pool = new FramePool(POOL_FRAMES);
+    /** Frames the receive loop holds for its next recvmmsg, and their buffers and lengths. */
+    private final Frame[] batch = new Frame[RawSocket.MAX_BATCH];
+    private final ByteBuffer[] batchBuffers = new ByteBuffer[RawSocket.MAX_BATCH];
+    private final int[] batchLengths = new int[RawSocket.MAX_BATCH];
     private final Thread receiver;
     private final LongAdder received = new LongAdder();
     private final LongAdder dropped = new LongAdder();
@@ -108,41 +113,67 @@ final class Port implements Link, Closeable {
         }
     }
 
+    /**
+     * Receives a batch of frames per system call into frames the loop holds on to between calls,
+     * dispatches each, and tops the batch up from the pool: no allocation per frame.
+     */
     private void receive() {
+        int held = 0;
         while (!closed) {
-            Frame frame = pool.take();
-            if (frame == null) {
-                frame = waitForFrame();
+            held = topUp(held);
+            if (held == 0) {
+                Frame frame = waitForFrame();
                 if (frame == null) {
                     return;
                 }
+                hold(0, frame);
+                held = 1;
             }
             int n;
             try {
-                n = socket.receive(frame.buffer);
+                n = socket.receiveBatch(batchBuffers, batchLengths, held);
             } catch (IOException e) {
-                frame.release();
                 if (!closed) {
                     LOG.log(Level.SEVERE, interfaceName() + ": receive failed; no longer serving", e);
                 }
                 return;
             }
-            if (n <= 0) {
-                frame.release();
-                if (n < 0) {
-                    return;
+            if (n < 0) {
+                return;
+            }
+            received.add(n);
+            for (int i = 0; i < n; i++) {
+                Frame frame = batch[i];
+                frame.length = batchLengths[i];
+                try {
+                    dispatch(frame);
+                } catch (RuntimeException e) {
+                    // A frame the code did not foresee must never stop the port for every export.
+                    LOG.log(Level.WARNING, interfaceName() + ": frame dropped after an internal error", e);
                 }
-                continue;
             }
-            received.increment();
-            frame.length = n;
-            try {
-                dispatch(frame);
-            } catch (RuntimeException e) {
-                // A frame the code did not foresee must never stop the port for every export.
-                LOG.log(Level.WARNING, interfaceName() + ": frame dropped after an internal error", e);
-            }
+            // The frames not filled move to the front; the dispatched ones now belong to others.
+            System.arraycopy(batch, n, batch, 0, held - n);
+            System.arraycopy(batchBuffers, n, batchBuffers, 0, held - n);
+            held -= n;
         }
+    }
+
+    /** Fills the batch with free frames from slot {@code held} on; returns how many it holds. */
+    private int topUp(int held) {
+        while (held < batch.length) {
+            Frame frame = pool.take();
+            if (frame == null) {
+                break;
+            }
+            hold(held++, frame);
+        }
+        return held;
+    }
+
+    private void hold(int slot, Frame frame) {
+        batch[slot] = frame;
+        batchBuffers[slot] = frame.buffer;
     }
 
     /** All frames are in flight: the kernel buffers new ones while I/O threads return some. */
@@ -190,23 +221,40 @@ final class Port implements Link, Closeable {
         }
     }
 
+    /**
+     * Answers on this thread what cannot block: requests served from memory, and reads whose
+     * data is in the page cache, so a window-1 request costs no hand-off to another thread.
+     * The rest queues for the export's I/O threads.
+     */
     private void deliver(Export export, Frame frame) {
         if (Target.answersFromMemory(frame.buffer, frame.length)) {
             answer(export.target, frame);
-        } else {
+            return;
+        }
+        int n = export.target.handleCached(frame.buffer, frame.length);
+        if (n == Target.WOULD_BLOCK) {
             export.submit(frame);
+            return;
+        }
+        try {
+            sendReply(frame, n);
+        } finally {
+            frame.release();
         }
     }
 
     /** Handles a request, sends the reply if there is one, and returns the frame to the pool. */
     void answer(Target target, Frame frame) {
         try {
-            int n = target.handle(frame.buffer, frame.length);
-            if (n != Target.NO_REPLY) {
-                send(frame, n);
-            }
+            sendReply(frame, target.handle(frame.buffer, frame.length));
         } finally {
             frame.release();
+        }
+    }
+
+    private void sendReply(Frame frame, int length) {
+        if (length != Target.NO_REPLY) {
+            send(frame, length);
         }
     }
 

@@ -288,8 +288,16 @@ public final class RawSocket implements Closeable {
      *     timeout expired; -1 once the socket is closed
      */
     public int receiveBatch(ByteBuffer[] frames, int[] lengths) throws IOException {
-        int count = Math.min(frames.length, MAX_BATCH);
-        if (count == 0 || lengths.length < count) {
+        return receiveBatch(frames, lengths, frames.length);
+    }
+
+    /**
+     * Like {@link #receiveBatch(ByteBuffer[], int[])} into the first {@code available} buffers
+     * only, so a caller whose buffers are partly in use needs no array of its own per call.
+     */
+    public int receiveBatch(ByteBuffer[] frames, int[] lengths, int available) throws IOException {
+        int count = Math.min(Math.min(available, frames.length), MAX_BATCH);
+        if (count <= 0 || lengths.length < count) {
             throw new IllegalArgumentException("need at least one frame buffer and a length slot for each");
         }
         long stamp = tryEnter();

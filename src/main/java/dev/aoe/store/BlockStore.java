@@ -31,6 +31,16 @@ public interface BlockStore extends Closeable {
     void read(long lba, ByteBuffer dst) throws IOException;
 
     /**
+     * Reads like {@link #read} and returns true if that needs no wait for the disk (the data is
+     * in the page cache); otherwise returns false with {@code dst}'s position unchanged, and the
+     * caller calls {@link #read} on a thread that may block. Never blocks, never throws for
+     * media errors: those surface in {@link #read}. A store that cannot tell always says false.
+     */
+    default boolean tryReadCached(long lba, ByteBuffer dst) {
+        return false;
+    }
+
+    /**
      * Writes {@code src.remaining()} bytes (a whole number of sectors) at sector {@code lba}.
      * With {@link WriteCache#OFF} the data is durable when this returns; concurrent writers
      * share one flush (group commit).

@@ -41,6 +41,8 @@ public final class FileStore implements BlockStore {
     private final FileChannel directChannel;
     /** Alignment of position, length and buffer address an O_DIRECT transfer needs. */
     private final int directAlignment;
+    /** Non-blocking reads from the page cache, or null for O_DIRECT stores, which bypass it. */
+    private final CachedReader cachedReader;
     private final long windowStart;
     private final long sectors;
     private final boolean readOnly;
@@ -48,13 +50,14 @@ public final class FileStore implements BlockStore {
     private final boolean created;
     private final GroupCommit commit;
 
-    /** Takes ownership of the channels; {@code sectors} is the window's checked length. */
+    /** Takes ownership of the channels and the reader; {@code sectors} is the window's checked length. */
     FileStore(StoreSpec spec, long sectors, boolean created, FileChannel channel,
-            FileChannel directChannel, int directAlignment) {
+            FileChannel directChannel, int directAlignment, CachedReader cachedReader) {
         this.path = spec.path();
         this.channel = channel;
         this.directChannel = directChannel;
         this.directAlignment = directAlignment;
+        this.cachedReader = cachedReader;
         this.windowStart = spec.offsetSectors() * SECTOR_SIZE;
         this.sectors = sectors;
         this.readOnly = spec.readOnly();
@@ -104,6 +107,11 @@ public final class FileStore implements BlockStore {
     }
 
     @Override
+    public boolean tryReadCached(long lba, ByteBuffer dst) {
+        return cachedReader != null && cachedReader.read(dst, sourcePosition(lba, dst.remaining()));
+    }
+
+    @Override
     public void write(long lba, ByteBuffer src) throws IOException {
         if (readOnly) {
             throw new IOException("export is read-only: " + path);
@@ -126,6 +134,9 @@ public final class FileStore implements BlockStore {
     @Override
     public void close() throws IOException {
         try (channel) {
+            if (cachedReader != null) {
+                cachedReader.close();
+            }
             if (directChannel != null) {
                 directChannel.close();
             }

@@ -147,13 +147,13 @@ public final class Stores {
                 ? new OpenOption[] {StandardOpenOption.READ}
                 : new OpenOption[] {StandardOpenOption.READ, StandardOpenOption.WRITE};
         FileChannel channel = FileChannel.open(path, options);
-        if (!spec.direct()) {
-            return new FileStore(spec, sectors, created, channel, null, 0);
-        }
         try {
+            if (!spec.direct()) {
+                return new FileStore(spec, sectors, created, channel, null, 0, CachedReader.open(path));
+            }
             FileChannel direct = openDirect(path, options);
             int alignment = Math.max(logicalBlockSize, (int) Files.getFileStore(path).getBlockSize());
-            return new FileStore(spec, sectors, created, channel, direct, alignment);
+            return new FileStore(spec, sectors, created, channel, direct, alignment, null);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;

@@ -19,6 +19,8 @@ import java.nio.ByteBuffer;
 public final class Target {
     /** Returned by {@link #handle} when the protocol says to stay silent. */
     public static final int NO_REPLY = -1;
+    /** Returned by {@link #handleCached} when the request must wait for the disk. */
+    public static final int WOULD_BLOCK = -2;
 
     private final int shelf;
     private final int slot;
@@ -96,21 +98,38 @@ public final class Target {
      * @return the reply length, or {@link #NO_REPLY}
      */
     public int handle(ByteBuffer f, int length) {
+        return handle(f, length, true);
+    }
+
+    /**
+     * Like {@link #handle}, for a thread that must not block: answers an ATA read whose data
+     * is in the page cache. Anything else returns {@link #WOULD_BLOCK} with the frame still
+     * fit for {@link #handle} (only the request's error flag and byte, which mean nothing in a
+     * request, may have been cleared).
+     */
+    public int handleCached(ByteBuffer f, int length) {
+        if (AoeHeader.command(f) != AoeHeader.CMD_ATA || length < AtaArg.DATA || !Ata.isRead(AtaArg.command(f))) {
+            return WOULD_BLOCK;
+        }
+        return handle(f, length, false);
+    }
+
+    private int handle(ByteBuffer f, int length, boolean canWait) {
         int command = AoeHeader.command(f);
         long requester = AoeHeader.source(f);
         // The request's own E flag and error byte mean nothing: only what a handler sets goes out.
         f.put(AoeHeader.VERSION_FLAGS, (byte) (f.get(AoeHeader.VERSION_FLAGS) & ~AoeHeader.FLAG_ERROR));
         f.put(AoeHeader.ERROR, (byte) 0);
         int n = switch (command) {
-            case AoeHeader.CMD_ATA -> ata(f, length, requester);
+            case AoeHeader.CMD_ATA -> ata(f, length, requester, canWait);
             case AoeHeader.CMD_CONFIG -> ConfigCommand.handle(f, length, state, bufferCount,
                     maxSectors(link.refreshMtu(), f.capacity()));
             case AoeHeader.CMD_MASK -> MaskCommand.handle(f, length, state);
             case AoeHeader.CMD_RESERVE -> ReserveCommand.handle(f, length, state, requester);
             default -> unknownCommand(f, command);
         };
-        if (n == NO_REPLY) {
-            return NO_REPLY;
+        if (n == NO_REPLY || n == WOULD_BLOCK) {
+            return n;
         }
         // makeReply clears the error byte: keep what the handler set.
         boolean error = AoeHeader.isError(f);
@@ -122,7 +141,7 @@ public final class Target {
         return AoeHeader.pad(f, n);
     }
 
-    private int ata(ByteBuffer f, int length, long requester) {
+    private int ata(ByteBuffer f, int length, long requester, boolean canWait) {
         if (length < AtaArg.DATA) {
             return NO_REPLY;
         }
@@ -139,7 +158,11 @@ public final class Target {
             AoeHeader.setError(f, AoeHeader.ERR_TARGET_RESERVED);
             return AtaArg.DATA;
         }
-        int n = ata.execute(f, length, maxSectors(link.mtu(), f.capacity()));
+        int maxSectors = maxSectors(link.mtu(), f.capacity());
+        int n = canWait ? ata.execute(f, length, maxSectors) : ata.executeCached(f, length, maxSectors);
+        if (n == AtaDevice.WOULD_BLOCK) {
+            return WOULD_BLOCK;
+        }
         if (n == AtaDevice.BAD_ARGUMENT) {
             AoeHeader.setError(f, AoeHeader.ERR_BAD_ARGUMENT);
             return AtaArg.DATA;

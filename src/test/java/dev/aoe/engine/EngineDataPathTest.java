@@ -25,7 +25,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -127,6 +129,26 @@ class EngineDataPathTest {
         byte[] onDisk = EngineFixture.fileBytes(dir.resolve("e1.1.img"), last * 512, 512);
         assertArrayEquals(EngineFixture.random(5, 41 * 512), concat(EngineFixture.fileBytes(
                 dir.resolve("e1.1.img"), (last - 40) * 512, 40 * 512), onDisk));
+    }
+
+    /**
+     * A file written before it is exported sits in the page cache, so the receive thread answers
+     * its reads itself (preadv2 with RWF_NOWAIT); a second pass is certain to be cached. Both
+     * must return the file's bytes, whichever thread answered.
+     */
+    @Test
+    void readsOfCachedDataReturnTheFilesBytes() throws Exception {
+        fx = EngineFixture.create(dir, 1500);
+        byte[] content = EngineFixture.random(11, (int) MIB);
+        Path disk = fx.disk("e1.2.img", 4 * MIB);
+        Files.write(disk, content, StandardOpenOption.WRITE);
+        fx.add(fx.spec(1, 2, StoreSpec.of(disk)));
+        TargetInfo t = fx.find(1, 2);
+
+        for (int pass = 0; pass < 2; pass++) {
+            assertArrayEquals(content, fx.read(t, 0, content.length), "pass " + pass);
+            assertArrayEquals(Arrays.copyOfRange(content, 777 * 512, 780 * 512), fx.read(t, 777, 3 * 512));
+        }
     }
 
     /**

@@ -77,6 +77,7 @@ class DirectIoTest {
             ByteBuffer back = alignedBuffer(2 * ALIGN);
             store.read(ALIGN / SECTOR, back);
             assertEquals(BlockDeviceStoreTest.pattern(2 * ALIGN / SECTOR), back.flip());
+            assertFalse(store.tryReadCached(ALIGN / SECTOR, alignedBuffer(ALIGN)), "O_DIRECT reads bypass the page cache");
             ByteBuffer backOne = ByteBuffer.allocate(SECTOR);
             store.read(1, backOne);
             assertEquals(oneSector, backOne.flip());

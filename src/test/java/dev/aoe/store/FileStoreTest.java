@@ -2,6 +2,7 @@ package dev.aoe.store;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -80,8 +81,8 @@ class FileStoreTest {
             store.read(0, ByteBuffer.allocate(SECTOR));
             store.flush();
             List<Integer> flags = Shell.openFlags(file);
-            assertEquals(1, flags.size());
-            assertEquals(O_RDONLY, flags.get(0) & O_ACCMODE, "the kernel refuses writes too");
+            assertEquals(2, flags.size(), "the channel and the descriptor for cached reads");
+            assertTrue(flags.stream().allMatch(f -> (f & O_ACCMODE) == O_RDONLY), "the kernel refuses writes too");
         }
         assertRange(Files.readAllBytes(file), 0, SECTOR, 0);
     }
@@ -197,6 +198,41 @@ class FileStoreTest {
         assertThrows(ClosedChannelException.class, () -> store.read(0, ByteBuffer.allocate(SECTOR)));
         assertThrows(ClosedChannelException.class, () -> store.write(0, filled(1, 1)));
         assertThrows(IOException.class, store::flush);
+    }
+
+    @Test
+    void aCachedReadEitherFillsTheBufferFromTheWindowOrLeavesItUntouched() throws IOException {
+        Path file = source();
+        byte[] raw = new byte[(int) SOURCE_SECTORS * SECTOR];
+        Arrays.fill(raw, (int) (OFFSET + 3) * SECTOR, (int) (OFFSET + 5) * SECTOR, (byte) 0x3C);
+        Files.write(file, raw);
+        try (FileStore store = Stores.open(StoreSpec.of(file).withOffsetSectors(OFFSET))) {
+            ByteBuffer dst = ByteBuffer.allocateDirect(2 * SECTOR);
+            // The file was just written, so the page cache most likely holds it; a kernel or
+            // file system without RWF_NOWAIT reads may still say no, which must be harmless.
+            if (store.tryReadCached(3, dst)) {
+                assertEquals(2 * SECTOR, dst.position());
+                assertRange(bytes(dst), 0, 2 * SECTOR, 0x3C);
+            } else {
+                assertEquals(0, dst.position());
+            }
+        }
+    }
+
+    @Test
+    void cachedReadsRefuseTheOutsideOfTheWindowHeapBuffersAndClosedStores() throws IOException {
+        FileStore store = Stores.open(StoreSpec.of(source()).withLengthSectors(LENGTH));
+        assertThrows(IllegalArgumentException.class,
+                () -> store.tryReadCached(LENGTH - 1, ByteBuffer.allocateDirect(2 * SECTOR)));
+        assertFalse(store.tryReadCached(0, ByteBuffer.allocate(SECTOR)), "heap buffers take the blocking path");
+        store.close();
+        assertFalse(store.tryReadCached(0, ByteBuffer.allocateDirect(SECTOR)));
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        byte[] b = new byte[buffer.capacity()];
+        buffer.get(0, b);
+        return b;
     }
 
     private Path source() throws IOException {

@@ -14,6 +14,8 @@ final class MemoryStore implements BlockStore {
     /** When set, the next read, write or flush throws an IOException (once). */
     boolean failNext;
     int flushes;
+    /** Whether {@link #tryReadCached} serves reads, as a page cache holding the data would. */
+    boolean cached;
     int reads;
     int writes;
 
@@ -59,6 +61,16 @@ final class MemoryStore implements BlockStore {
             throw new IOException("read outside the store: lba " + lba + ", " + n + " bytes");
         }
         dst.put(data, (int) (lba * SECTOR_SIZE), n);
+    }
+
+    @Override
+    public boolean tryReadCached(long lba, ByteBuffer dst) {
+        if (!cached) {
+            return false;
+        }
+        int n = dst.remaining();
+        dst.put(data, (int) (lba * SECTOR_SIZE), n);
+        return true;
     }
 
     @Override

@@ -1,0 +1,75 @@
+package dev.aoe.target;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import dev.aoe.ata.Ata;
+import dev.aoe.protocol.AtaArg;
+import dev.aoe.protocol.ConfigArg;
+import java.nio.ByteBuffer;
+import org.junit.jupiter.api.Test;
+
+/** {@link Target#handleCached}: what the engine's receive thread may answer without blocking. */
+class TargetCachedReadTest extends TargetFixture {
+    private static final int EXT = AtaArg.AFLAG_EXTENDED;
+    private static final int W = AtaArg.AFLAG_WRITE;
+
+    @Test
+    void aCachedReadIsAnsweredAsTheBlockingPathWould() {
+        byte[] data = pattern(2 * 512, 3);
+        System.arraycopy(data, 0, store.data, 10 * 512, data.length);
+        store.cached = true;
+
+        ByteBuffer inline = frame();
+        int n = target.handleCached(inline, ataRequest(inline, EXT, 2, Ata.READ_SECTORS_EXT, 10, null));
+        assertEquals(0, store.reads, "no blocking read was needed");
+        ByteBuffer queued = frame();
+        int m = target.handle(queued, ataRequest(queued, EXT, 2, Ata.READ_SECTORS_EXT, 10, null));
+
+        assertEquals(m, n);
+        assertEquals(AtaArg.DATA + data.length, n);
+        assertArrayEquals(bytes(queued, 0, m), bytes(inline, 0, n));
+        assertArrayEquals(data, bytes(inline, AtaArg.DATA, data.length));
+    }
+
+    @Test
+    void anUncachedReadWouldBlockAndTheSameFrameIsThenAnsweredByHandle() {
+        byte[] data = pattern(512, 5);
+        System.arraycopy(data, 0, store.data, 7 * 512, data.length);
+        ByteBuffer f = frame();
+        int length = ataRequest(f, EXT, 1, Ata.READ_SECTORS_EXT, 7, null);
+
+        assertEquals(Target.WOULD_BLOCK, target.handleCached(f, length));
+        int n = target.handle(f, length);
+
+        assertEquals(AtaArg.DATA + 512, n);
+        assertReplyHeader(f, INITIATOR);
+        assertOk(f);
+        assertArrayEquals(data, bytes(f, AtaArg.DATA, 512));
+    }
+
+    @Test
+    void writesFlushesAndConfigEditsAreNeverDoneInline() {
+        store.cached = true;
+        ByteBuffer f = frame();
+        int write = ataRequest(f, EXT | W, 1, Ata.WRITE_SECTORS_EXT, 0, pattern(512, 9));
+        assertEquals(Target.WOULD_BLOCK, target.handleCached(f, write));
+        int flush = ataRequest(f, 0, 0, Ata.FLUSH_CACHE, 0, null);
+        assertEquals(Target.WOULD_BLOCK, target.handleCached(f, flush));
+        int config = configRequest(f, ConfigArg.CCMD_FORCE_SET, "new".getBytes());
+        assertEquals(Target.WOULD_BLOCK, target.handleCached(f, config));
+        assertEquals(0, store.writes);
+        assertEquals(0, store.flushes);
+    }
+
+    @Test
+    void aCachedReadPastTheEndIsRefusedLikeAnyRead() {
+        store.cached = true;
+        ByteBuffer f = frame();
+        int n = target.handleCached(f, ataRequest(f, EXT, 2, Ata.READ_SECTORS_EXT, STORE_SECTORS - 1, null));
+        assertNotEquals(Target.WOULD_BLOCK, n);
+        assertEquals(Ata.STATUS_FAILED, AtaArg.status(f));
+        assertEquals(Ata.ERROR_IDNF, AtaArg.error(f));
+    }
+}
