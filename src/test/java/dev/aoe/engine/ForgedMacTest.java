@@ -30,7 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
  * any source MAC in a frame. These tests send frames built by hand, with forged source MACs, from
  * a raw socket on end B, and pin down what the allowlist, readOnly and reservations hold and
  * what they do not: a MAC that is not let in gets silence; a forged MAC equal to a let-in one is
- * served (the documented limit); readOnly holds whatever the MAC.
+ * served (the documented limit); readOnly holds whatever the MAC; a source MAC with the group bit
+ * set (broadcast, multicast), which no Ethernet station can own, gets silence, so a reply never
+ * goes to every host on the segment.
  */
 class ForgedMacTest {
     private static final int SHELF = 7;
@@ -39,6 +41,7 @@ class ForgedMacTest {
     private static final long ALLOWED = 0x02_00_00_00_0A_0AL;
     /** The forger's own choice of MAC, on no list. */
     private static final long FORGER = 0x02_00_00_00_0E_0EL;
+    private static final long MULTICAST = 0x01_00_5E_00_00_01L;
     private static final List<String> HELD = new ArrayList<>();
 
     @TempDir
@@ -160,6 +163,25 @@ class ForgedMacTest {
         n = exchange(f, reserve(f, target, ALLOWED, ReserveArg.RCMD_SET));
         assertTrue(n > 0 && !AoeHeader.isError(f), "the forged holder releases");
         HELD.add("(d) reservation: a forged non-holder gets E+6 for READ, WRITE and Set; LIMIT: a forged holder passes");
+    }
+
+    @Test
+    void aGroupSourceMacGetsSilence() throws Exception {
+        fx = EngineFixture.create(dir, 1500);
+        Path file = start(spec(StoreSpec.of(fx.disk("d.img", 1 << 20))));
+        ByteBuffer f = EngineFixture.frame();
+        // Control: the same frames from a unicast source are answered.
+        EngineFixture.assertAtaReply(f, exchange(f, identify(f, target, FORGER)), Ata.STATUS_OK, 0);
+        for (long src : new long[] {MacAddress.BROADCAST, MULTICAST}) {
+            for (long dst : new long[] {target, MacAddress.BROADCAST}) {
+                assertSilent(f, identify(f, dst, src), "IDENTIFY from " + MacAddress.format(src));
+                assertSilent(f, config(f, dst, src), "config read from " + MacAddress.format(src));
+                assertSilent(f, mask(f, dst, src), "mask read from " + MacAddress.format(src));
+                assertSilent(f, write(f, dst, src, (byte) 0x11), "WRITE from " + MacAddress.format(src));
+            }
+        }
+        assertEquals(0, EngineFixture.fileBytes(file, 0, 1)[0], "nothing written");
+        HELD.add("(e) broadcast or multicast source MAC: silence (no reply to every host)");
     }
 
     // ---- frames ----
