@@ -40,6 +40,14 @@ import java.util.logging.Logger;
  * export's latest cached state, so events never pile up into stale actions. A failure of one
  * export is reported on it and leaves the others alone. The informer's periodic resync retries
  * what failed (a source that appears later, an interface that comes up).
+ *
+ * <p>Before serving, the agent checks the source on the node with {@link PathPolicy#checkOnNode}:
+ * symbolic links resolved, under an allowed root, a regular file or a block device that is not in
+ * use. The in-use check reads the mount table ({@code /proc/self/mountinfo} and
+ * {@code /proc/1/mountinfo}): it protects the host's disks only when the engine pod sees the
+ * host's mounts, that is with {@code hostPID: true} (PID 1 is then the host's init) or a host
+ * {@code /proc} mounted for it. In a pod with its own PID and mount namespaces it sees only the
+ * container's mounts and would let a device mounted on the host through.
  */
 public final class EngineAgent implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(EngineAgent.class.getName());

@@ -2,7 +2,6 @@ package dev.aoe.policy;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -11,13 +10,21 @@ import java.util.Optional;
  * The security boundary of what may be exported: files only under the admin's file roots,
  * devices only under the device roots. The operator checks the path as written (normalised,
  * no {@code ..}); the engine checks again on the node after resolving symbolic links, so a link
- * inside an allowed root cannot point an export at {@code /etc/shadow} or the root disk.
+ * inside an allowed root cannot point an export at {@code /etc/shadow} or the root disk. A device
+ * must moreover not be in use on the node ({@link Mounts}): not mounted (the root filesystem
+ * included), not swap, not held by device-mapper or md, nor any of its partitions or its disk.
  */
 public final class PathPolicy {
     private final List<Path> fileRoots;
     private final List<Path> deviceRoots;
+    private final Mounts mounts;
 
     public PathPolicy(List<String> fileRoots, List<String> deviceRoots) {
+        this(fileRoots, deviceRoots, Mounts.node());
+    }
+
+    PathPolicy(List<String> fileRoots, List<String> deviceRoots, Mounts mounts) {
+        this.mounts = mounts;
         this.fileRoots = fileRoots.stream().map(PathPolicy::root).toList();
         this.deviceRoots = deviceRoots.stream().map(PathPolicy::root).toList();
     }
@@ -65,6 +72,9 @@ public final class PathPolicy {
             return declared;
         }
         Path resolved = resolve(path);
+        if (resolved == null) {
+            return Optional.of(path + " has too many levels of symbolic links");
+        }
         Optional<String> refused = under(resolved, device, path + " (resolves to " + resolved + ")");
         if (refused.isPresent()) {
             return refused;
@@ -75,6 +85,11 @@ public final class PathPolicy {
             }
             if (!BlockDevice.is(resolved)) {
                 return Optional.of(path + " is not a block device");
+            }
+            Optional<String> inUse = mounts.inUse(resolved);
+            if (inUse.isPresent()) {
+                return Optional.of(path + " (" + resolved + ") is in use on the node: " + inUse.get()
+                        + "; a device that is mounted, swap or held cannot be exported");
             }
         } else if (Files.exists(resolved) && !Files.isRegularFile(resolved)) {
             return Optional.of(path + " is not a regular file (a file source must be one; use a device source for block devices)");
@@ -94,15 +109,43 @@ public final class PathPolicy {
                 + "; ask the cluster admin to allow its directory (Helm value policy." + kind + "Roots)");
     }
 
-    /** The real path of {@code p}, or of its nearest existing parent plus the missing rest. */
+    /**
+     * The real path of {@code p}, resolving every symbolic link on the way, dangling ones
+     * included (a dangling link to {@code /etc/cron.d/x} would otherwise pass as a missing file
+     * under the root and be created through the link); missing parts are kept as written.
+     *
+     * @return null when links loop or nest too deep
+     */
     private static Path resolve(Path p) throws IOException {
-        Path existing = p;
-        while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
-            existing = existing.getParent();
+        return resolve(p, 0);
+    }
+
+    private static final int MAX_LINKS = 40;
+
+    private static Path resolve(Path p, int depth) throws IOException {
+        if (depth > MAX_LINKS) {
+            return null;
         }
-        if (existing == null) {
-            return p;
+        Path current = p.getRoot();
+        for (Path name : p) {
+            String n = name.toString();
+            if (n.equals(".")) {
+                continue;
+            }
+            if (n.equals("..")) {
+                // current is already free of links, so its parent is the real parent
+                current = current.getParent() == null ? current : current.getParent();
+                continue;
+            }
+            Path next = current.resolve(n);
+            if (Files.isSymbolicLink(next)) {
+                next = resolve(current.resolve(Files.readSymbolicLink(next)), depth + 1);
+                if (next == null) {
+                    return null;
+                }
+            }
+            current = next;
         }
-        return existing.toRealPath().resolve(existing.relativize(p)).normalize();
+        return current;
     }
 }

@@ -10,8 +10,15 @@ import java.util.Locale;
 public final class MacAddress {
     public static final long BROADCAST = 0xFFFF_FFFF_FFFFL;
     public static final int LENGTH = 6;
+    /** The I/G bit: the least significant bit of the first octet, set in broadcast and multicast addresses. */
+    private static final long GROUP_BIT = 0x01_00_00_00_00_00L;
 
     private MacAddress() {
+    }
+
+    /** Whether {@code mac} is a group (broadcast or multicast) address, which no station may send from. */
+    public static boolean isGroup(long mac) {
+        return (mac & GROUP_BIT) != 0;
     }
 
     public static long get(ByteBuffer f, int index) {

@@ -63,8 +63,10 @@ public final class Target {
 
     /**
      * Whether this target takes the request at all: addressed to it (or broadcast), a request
-     * of AoE version 1, and from an initiator both the allowlist and the mask list let in.
-     * Frames it does not take get no reply whatsoever.
+     * of AoE version 1, from a unicast source MAC, and from an initiator both the allowlist and
+     * the mask list let in. Frames it does not take get no reply whatsoever. A source with the
+     * group bit set (broadcast, multicast) is invalid on Ethernet, so it can only be forged, and
+     * a reply to it would reach every host on the segment.
      */
     public boolean accepts(ByteBuffer f, int length) {
         if (length < AoeHeader.LENGTH || AoeHeader.isResponse(f) || AoeHeader.version(f) != AoeHeader.VERSION) {
@@ -74,6 +76,9 @@ public final class Target {
             return false;
         }
         long source = AoeHeader.source(f);
+        if (MacAddress.isGroup(source)) {
+            return false;
+        }
         return TargetState.allows(allowlist, source) && state.maskAllows(source);
     }
 

@@ -14,6 +14,7 @@ import dev.aoe.api.EngineReport;
 import dev.aoe.api.FileSource;
 import dev.aoe.api.ReclaimPolicy;
 import dev.aoe.api.Source;
+import dev.aoe.chart.ApiCalls;
 import dev.aoe.engine.Engine;
 import dev.aoe.initiator.AtaException;
 import dev.aoe.initiator.Initiator;
@@ -74,6 +75,8 @@ class EngineAgentTest {
     private Initiator initiator;
     private Engine engine;
     private EngineAgent agent;
+    /** The agent's own client: RbacMinimalityTest compares its recorded calls with the chart's roles. */
+    private KubernetesClient agentClient;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -84,7 +87,8 @@ class EngineAgentTest {
         pair = VethPair.create();
         initiator = pair.inB(() -> Initiator.open(pair.interfaceB()));
         engine = new Engine(state, "testhost", PROBE);
-        agent = new EngineAgent(client, NODE, engine, state,
+        agentClient = ApiCalls.client(client, "engine");
+        agent = new EngineAgent(agentClient, NODE, engine, state,
                 TestConfig.of(Map.of("aoe.policy.file-roots", files.toString())),
                 action -> NetNs.call(pair.namespaceA(), action));
         agent.start();
@@ -101,6 +105,10 @@ class EngineAgentTest {
     void tearDown() throws Exception {
         if (agent != null) {
             agent.close();
+        }
+        if (agentClient != null) {
+            ApiCalls.collect(server);
+            agentClient.close();
         }
         if (engine != null) {
             engine.close();

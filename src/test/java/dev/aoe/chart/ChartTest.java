@@ -75,18 +75,15 @@ class ChartTest {
     @Test
     void operatorRbacIsExactlyWhatItNeeds() {
         assertEquals(List.of(
-                        rule("aoe.dev", "aoeexports", "get", "list", "watch", "patch", "update"),
-                        rule("aoe.dev", "aoeexports/status", "get", "patch", "update"),
-                        rule("aoe.dev", "aoeexports/finalizers", "update"),
-                        rule("", "nodes", "get", "list", "watch"),
-                        rule("", "events", "create", "patch"),
-                        rule("events.k8s.io", "events", "create", "patch"),
-                        rule("apiextensions.k8s.io", "customresourcedefinitions", "get", "list")),
+                        rule("aoe.dev", "aoeexports", "get", "list", "watch", "patch"),
+                        rule("aoe.dev", "aoeexports/status", "patch"),
+                        rule("", "nodes", "list", "watch"),
+                        rule("", "events", "create")),
                 rules(one(defaults, ClusterRole.class, "aoe-operator").getRules()));
         assertEquals(List.of(
-                        rule("", "pods", "get", "list", "watch"),
-                        rule("apps", "daemonsets", "get", "list", "watch", "create", "update", "patch", "delete"),
-                        rule("coordination.k8s.io", "leases", "get", "list", "watch", "create", "update", "patch")),
+                        rule("", "pods", "list", "watch"),
+                        rule("apps", "daemonsets", "list", "watch", "create", "update"),
+                        rule("coordination.k8s.io", "leases", "get", "create", "update")),
                 rules(one(defaults, Role.class, "aoe-operator").getRules()));
         ClusterRoleBinding crb = one(defaults, ClusterRoleBinding.class, "aoe-operator");
         assertEquals("aoe-operator", crb.getRoleRef().getName());
@@ -100,7 +97,7 @@ class ChartTest {
     void engineRbacOnlyReadsExportsAndPatchesThem() {
         assertEquals(List.of(
                         rule("aoe.dev", "aoeexports", "get", "list", "watch", "patch"),
-                        rule("aoe.dev", "aoeexports/status", "get", "patch")),
+                        rule("aoe.dev", "aoeexports/status", "patch")),
                 rules(one(defaults, ClusterRole.class, "aoe-engine").getRules()));
         ClusterRoleBinding crb = one(defaults, ClusterRoleBinding.class, "aoe-engine");
         assertEquals("aoe-engine", crb.getRoleRef().getName());

@@ -3,6 +3,7 @@ package dev.aoe.operator;
 import dev.aoe.api.AoeExport;
 import dev.aoe.api.AoeExportStatus;
 import dev.aoe.api.Conditions;
+import dev.aoe.chart.ApiCalls;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
@@ -42,10 +43,13 @@ class AoeExportReconcilerTest {
     static KubernetesMockServer server;
     static KubernetesClient client;
     private static Operator operator;
+    /** The operator's own client: RbacMinimalityTest compares its recorded calls with the chart's roles. */
+    private static KubernetesClient operatorClient;
 
     @BeforeAll
     static void startOperator() {
-        operator = new Operator(o -> o.withKubernetesClient(client).withUseSSAToPatchPrimaryResource(false)
+        operatorClient = ApiCalls.client(client, "operator");
+        operator = new Operator(o -> o.withKubernetesClient(operatorClient).withUseSSAToPatchPrimaryResource(false)
                 .withSSABasedCreateUpdateMatchForDependentResources(false).withCloseClientOnStop(false));
         operator.register(new AoeExportReconciler(Exports.config()));
         operator.start();
@@ -54,6 +58,8 @@ class AoeExportReconcilerTest {
     @AfterAll
     static void stopOperator() {
         operator.stop();
+        ApiCalls.collect(server);
+        operatorClient.close();
     }
 
     // --- the simulated cluster ---

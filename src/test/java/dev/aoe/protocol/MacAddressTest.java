@@ -67,4 +67,14 @@ class MacAddressTest {
     void ofRejectsWrongLength() {
         assertThrows(IllegalArgumentException.class, () -> MacAddress.of(new byte[5]));
     }
+
+    @Test
+    void groupAddressesHaveTheIgBitOfTheFirstOctet() {
+        assertTrue(MacAddress.isGroup(MacAddress.BROADCAST));
+        assertTrue(MacAddress.isGroup(MacAddress.parse("01:00:5e:00:00:01")));
+        assertTrue(MacAddress.isGroup(MacAddress.parse("33:33:00:00:00:01")));
+        assertEquals(false, MacAddress.isGroup(MacAddress.parse("52:54:00:12:34:56")));
+        assertEquals(false, MacAddress.isGroup(MacAddress.parse("02:00:00:00:0b:0b")));
+        assertEquals(false, MacAddress.isGroup(MacAddress.parse("00:01:00:00:00:00")), "only the first octet's bit counts");
+    }
 }

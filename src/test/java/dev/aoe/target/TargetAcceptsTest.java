@@ -45,6 +45,16 @@ class TargetAcceptsTest extends TargetFixture {
     }
 
     @ParameterizedTest
+    @ValueSource(longs = {0xFFFF_FFFF_FFFFL, 0x01_00_5E_00_00_01L, 0x33_33_00_00_00_01L, 0x03_00_00_00_00_00L})
+    void refusesGroupSourceMacsWhichOnlyAForgerSends(long source) {
+        ByteBuffer f = frame();
+        int n = configRequest(f, source, 7, 3, ConfigArg.CCMD_READ, new byte[0]);
+        assertFalse(target.accepts(f, n), "a reply would go to every host on the segment");
+        n = configRequest(f, 0x02_00_00_00_00_01L, 7, 3, ConfigArg.CCMD_READ, new byte[0]);
+        assertTrue(target.accepts(f, n), "control: a unicast source");
+    }
+
+    @ParameterizedTest
     @ValueSource(ints = {0x00, 0x20, 0xF0, 0x04})
     void refusesVersionsOtherThanOne(int versionFlags) {
         ByteBuffer f = frame();
