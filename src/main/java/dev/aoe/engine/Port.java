@@ -24,6 +24,8 @@ final class Port implements Link, Closeable {
     /** Kernel buffering per frame at jumbo MTU (vblade's README: about 16 KiB each). */
     private static final int SOCKET_BYTES_PER_FRAME = 16 * 1024;
     private static final long POOL_WAIT_MILLIS = 100;
+    /** Pause between receives that fail, e.g. while the interface is down. */
+    private static final long RECEIVE_RETRY_MILLIS = 100;
 
     private final RawSocket socket;
     private final long mac;
@@ -35,6 +37,8 @@ final class Port implements Link, Closeable {
     private volatile int mtu;
     private volatile Export[] exports = new Export[0];
     private volatile boolean closed;
+    /** Receive-thread only: the last receive failed (logged once per failure streak). */
+    private boolean failing;
 
     Port(RawSocket socket) throws IOException {
         this.socket = socket;
@@ -122,10 +126,24 @@ final class Port implements Link, Closeable {
                 n = socket.receive(frame.buffer);
             } catch (IOException e) {
                 frame.release();
-                if (!closed) {
-                    LOG.log(Level.SEVERE, interfaceName() + ": receive failed; no longer serving", e);
+                if (closed) {
+                    return;
                 }
-                return;
+                // ENETDOWN when the interface goes down: the kernel reattaches the socket when it
+                // comes back up, so the port waits and keeps serving instead of giving up.
+                if (!failing) {
+                    failing = true;
+                    LOG.log(Level.WARNING, interfaceName() + ": receive failed; retrying until the interface"
+                            + " works again", e);
+                }
+                if (!pause()) {
+                    return;
+                }
+                continue;
+            }
+            if (failing && n > 0) {
+                failing = false;
+                LOG.info(() -> interfaceName() + ": receiving again");
             }
             if (n <= 0) {
                 frame.release();
@@ -142,6 +160,16 @@ final class Port implements Link, Closeable {
                 // A frame the code did not foresee must never stop the port for every export.
                 LOG.log(Level.WARNING, interfaceName() + ": frame dropped after an internal error", e);
             }
+        }
+    }
+
+    /** Waits before the next receive after a failure; false if interrupted. */
+    private static boolean pause() {
+        try {
+            Thread.sleep(RECEIVE_RETRY_MILLIS);
+            return true;
+        } catch (InterruptedException e) {
+            return false;
         }
     }
 
