@@ -76,8 +76,9 @@ final class Export implements Closeable {
             try {
                 port.answer(target, frame);
             } catch (RuntimeException e) {
+                // answer() has already returned the frame to the pool: releasing it again would
+                // put it there twice and hand one buffer to two requests at once.
                 LOG.log(Level.WARNING, target + ": request failed", e);
-                frame.release();
             }
         }
     }

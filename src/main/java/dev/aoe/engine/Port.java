@@ -25,6 +25,8 @@ final class Port implements Link, Closeable {
     /** Kernel buffering per frame at jumbo MTU (vblade's README: about 16 KiB each). */
     private static final int SOCKET_BYTES_PER_FRAME = 16 * 1024;
     private static final long POOL_WAIT_MILLIS = 100;
+    /** Pause between receives that fail, e.g. while the interface is down. */
+    private static final long RECEIVE_RETRY_MILLIS = 100;
 
     private final RawSocket socket;
     private final long mac;
@@ -40,6 +42,8 @@ final class Port implements Link, Closeable {
     private volatile int mtu;
     private volatile Export[] exports = new Export[0];
     private volatile boolean closed;
+    /** Receive-thread only: the last receive failed (logged once per failure streak). */
+    private boolean failing;
 
     Port(RawSocket socket) throws IOException {
         this.socket = socket;
@@ -133,10 +137,24 @@ final class Port implements Link, Closeable {
             try {
                 n = socket.receiveBatch(batchBuffers, batchLengths, held);
             } catch (IOException e) {
-                if (!closed) {
-                    LOG.log(Level.SEVERE, interfaceName() + ": receive failed; no longer serving", e);
+                if (closed) {
+                    return;
                 }
-                return;
+                // ENETDOWN when the interface goes down: the kernel reattaches the socket when it
+                // comes back up, so the port waits and keeps serving instead of giving up.
+                if (!failing) {
+                    failing = true;
+                    LOG.log(Level.WARNING, interfaceName() + ": receive failed; retrying until the interface"
+                            + " works again", e);
+                }
+                if (!pause()) {
+                    return;
+                }
+                continue;
+            }
+            if (failing && n > 0) {
+                failing = false;
+                LOG.info(() -> interfaceName() + ": receiving again");
             }
             if (n < 0) {
                 return;
@@ -174,6 +192,16 @@ final class Port implements Link, Closeable {
     private void hold(int slot, Frame frame) {
         batch[slot] = frame;
         batchBuffers[slot] = frame.buffer;
+    }
+
+    /** Waits before the next receive after a failure; false if interrupted. */
+    private static boolean pause() {
+        try {
+            Thread.sleep(RECEIVE_RETRY_MILLIS);
+            return true;
+        } catch (InterruptedException e) {
+            return false;
+        }
     }
 
     /** All frames are in flight: the kernel buffers new ones while I/O threads return some. */
