@@ -48,6 +48,11 @@ final class MockCluster implements AutoCloseable {
         return new MockCluster(server);
     }
 
+    /** Requests the API server received so far, from every client. */
+    int requestCount() {
+        return server.getRequestCount();
+    }
+
     KubernetesClient client() {
         return client;
     }

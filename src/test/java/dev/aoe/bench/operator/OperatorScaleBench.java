@@ -13,6 +13,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -78,12 +80,12 @@ public final class OperatorScaleBench implements Callable<Integer> {
             operator.register(new AoeExportReconciler(config));
             operator.start();
             try {
-                ScaleResult result = run(client, counter);
+                ScaleResult result = run(cluster, counter);
                 System.out.println("#### aoe operator-scale, " + LocalDate.now());
                 System.out.println();
                 System.out.println("- machine: " + Machine.describe());
                 System.out.println("- " + exports + " exports over " + nodes + " nodes; fabric8 mock API server "
-                        + "(CRUD mode) in the same JVM");
+                        + "(CRUD mode) in the same JVM; load average at the end " + loadAverage());
                 System.out.println();
                 System.out.print(ScaleReport.render(result, markdown));
             } finally {
@@ -93,12 +95,20 @@ public final class OperatorScaleBench implements Callable<Integer> {
         return 0;
     }
 
-    private ScaleResult run(KubernetesClient client, ReconcileCounter counter) throws Exception {
+    /** The 1, 5 and 15 minute load averages: on a shared machine, wall times mean little without them. */
+    private static String loadAverage() throws IOException {
+        String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
+        return fields[0] + " " + fields[1] + " " + fields[2];
+    }
+
+    private ScaleResult run(MockCluster cluster, ReconcileCounter counter) throws Exception {
+        KubernetesClient client = cluster.client();
         Acceptance acceptance = new Acceptance(client, Duration.ofSeconds(timeoutSeconds));
         MemoryUse idle = MemoryUse.measure();
         long pid = ProcessHandle.current().pid();
 
         double cpuBefore = ProcStats.cpuSeconds(pid);
+        int requestsBefore = cluster.requestCount();
         long start = System.nanoTime();
         ExecutorService creators = Executors.newFixedThreadPool(CREATE_THREADS);
         try {
@@ -114,6 +124,7 @@ public final class OperatorScaleBench implements Callable<Integer> {
         ReconcileCounter.Snapshot atAccepted = counter.snapshot();
         Thread.sleep(TimeUnit.SECONDS.toMillis(quietSeconds));
         ReconcileCounter.Snapshot settled = counter.snapshot();
+        int requests = cluster.requestCount() - requestsBefore;
         MemoryUse loaded = MemoryUse.measure();
 
         var extra = BenchExports.export(exports, nodes);
@@ -124,7 +135,7 @@ public final class OperatorScaleBench implements Callable<Integer> {
         ReconcileCounter.Snapshot after = counter.snapshot();
         ResourceID extraId = new ResourceID(extra.getMetadata().getName());
         return new ScaleResult(exports, nodes, created - start, allAccepted - start, cpuAfter - cpuBefore,
-                atAccepted, settled, TimeUnit.SECONDS.toMillis(quietSeconds), idle, loaded,
+                atAccepted, settled, requests, TimeUnit.SECONDS.toMillis(quietSeconds), idle, loaded,
                 oneMoreAccepted - oneMoreStart, after.perExport().getOrDefault(extraId, 0),
                 after.othersSince(settled, extraId));
     }

@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class ReconcileCounter implements Metrics {
     private final Map<ResourceID, AtomicInteger> started = new ConcurrentHashMap<>();
-    private final LongAdder failures = new LongAdder();
+    private final Map<String, LongAdder> failures = new ConcurrentHashMap<>();
     private final LongAdder reconcilerNanos = new LongAdder();
 
     @Override
@@ -27,7 +27,17 @@ final class ReconcileCounter implements Metrics {
 
     @Override
     public void reconciliationFailed(HasMetadata resource, RetryInfo retry, Exception exception, Map<String, Object> metadata) {
-        failures.increment();
+        failures.computeIfAbsent(cause(exception), c -> new LongAdder()).increment();
+    }
+
+    /** The innermost exception's class and first line: what went wrong, not where JOSDK wrapped it. */
+    private static String cause(Exception exception) {
+        Throwable root = exception;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        String message = String.valueOf(root.getMessage()).lines().findFirst().orElse("");
+        return root.getClass().getSimpleName() + ": " + message.replaceAll("\\d+", "N");
     }
 
     @Override
@@ -43,11 +53,18 @@ final class ReconcileCounter implements Metrics {
     Snapshot snapshot() {
         Map<ResourceID, Integer> counts = new HashMap<>();
         started.forEach((id, n) -> counts.put(id, n.get()));
-        return new Snapshot(Map.copyOf(counts), failures.sum(), reconcilerNanos.sum());
+        Map<String, Long> causes = new HashMap<>();
+        failures.forEach((cause, n) -> causes.put(cause, n.sum()));
+        return new Snapshot(Map.copyOf(counts), Map.copyOf(causes), reconcilerNanos.sum());
     }
 
-    /** Reconciliations so far: per export, failed ones, and the reconciler's total time. */
-    record Snapshot(Map<ResourceID, Integer> perExport, long failures, long reconcilerNanos) {
+    /** Reconciliations so far: per export, failed ones by cause, and the reconciler's total time. */
+    record Snapshot(Map<ResourceID, Integer> perExport, Map<String, Long> failures, long reconcilerNanos) {
+        long failed() {
+            return failures.values().stream().mapToLong(Long::longValue).sum();
+        }
+
+
         long total() {
             return perExport.values().stream().mapToLong(Integer::longValue).sum();
         }

@@ -31,7 +31,10 @@ final class ScaleReport {
                 format("%.2f / %d", r.settled().mean(), r.settled().max()),
                 format("<= %d each, none when quiet", RECONCILES_AIM), met(bounded)));
         table.add(row(format("reconciles in the last %d s (quiet)", r.quietMillis() / 1000), Long.toString(quietReconciles)));
-        table.add(row("failed reconciles", Long.toString(r.settled().failures())));
+        table.add(row("API requests per export (creates and polls included)",
+                format("%.1f", (double) r.requests() / r.exports())));
+        table.add(row("failed reconciles", Long.toString(r.settled().failed())));
+        r.settled().failures().forEach((cause, n) -> table.add(row("  failed: " + cause, Long.toString(n))));
         table.add(row("time in the reconciler: total / mean per reconcile", format("%.1f s / %.2f ms",
                 r.settled().reconcilerNanos() / 1e9, r.settled().reconcilerNanos() / 1e6 / r.settled().total())));
         table.add(row("heap used after GC, no exports", mib(r.idle().heapBytes())));

@@ -8,6 +8,7 @@ package dev.aoe.bench.operator;
  * @param burstCpuSeconds   CPU time of this JVM (operator and mock server) from the first create until all accepted
  * @param atAccepted        reconciliations when all were accepted
  * @param settled           reconciliations after a quiet period
+ * @param requests          requests the API server received until then, the benchmark's own (creates, polls) included
  * @param idle              heap and resident set with the operator started and no exports
  * @param loaded            heap and resident set with every export accepted and settled
  * @param oneMoreNanos      time for one more export to be accepted with all the others present
@@ -15,6 +16,6 @@ package dev.aoe.bench.operator;
  * @param oneMoreOthers     reconciliations of the other exports it caused
  */
 record ScaleResult(int exports, int nodes, long createNanos, long allAcceptedNanos, double burstCpuSeconds,
-                   ReconcileCounter.Snapshot atAccepted, ReconcileCounter.Snapshot settled, long quietMillis,
+                   ReconcileCounter.Snapshot atAccepted, ReconcileCounter.Snapshot settled, int requests, long quietMillis,
                    MemoryUse idle, MemoryUse loaded, long oneMoreNanos, int oneMoreOwn, long oneMoreOthers) {
 }
