@@ -30,14 +30,16 @@ final class ReconcileCounter implements Metrics {
         failures.computeIfAbsent(cause(exception), c -> new LongAdder()).increment();
     }
 
-    /** The innermost exception's class and first line: what went wrong, not where JOSDK wrapped it. */
+    private static final int CAUSE_LENGTH = 100;
+
+    /** The innermost exception's class and the start of its message: what went wrong, not where JOSDK wrapped it. */
     private static String cause(Exception exception) {
         Throwable root = exception;
         while (root.getCause() != null) {
             root = root.getCause();
         }
-        String message = String.valueOf(root.getMessage()).lines().findFirst().orElse("");
-        return root.getClass().getSimpleName() + ": " + message.replaceAll("\\d+", "N");
+        String cause = root.getClass().getSimpleName() + ": " + String.valueOf(root.getMessage()).replaceAll("\\d+", "N");
+        return cause.length() <= CAUSE_LENGTH ? cause : cause.substring(0, CAUSE_LENGTH) + "...";
     }
 
     @Override
