@@ -53,6 +53,8 @@ public final class EngineDaemonSet {
 
     private final AoeConfig config;
     private final AoeConfig.EngineDaemonSet engine;
+    /** Set on first use; recomputing it in a race gives the same value. */
+    private volatile String desiredHash;
 
     public EngineDaemonSet(AoeConfig config) {
         this.config = config;
@@ -138,13 +140,22 @@ public final class EngineDaemonSet {
                     throw e;
                 }
             }
-        } else if (!desired().getMetadata().getAnnotations().get(SPEC_HASH_ANNOTATION)
-                .equals(Optional.ofNullable(current.getMetadata().getAnnotations()).map(a -> a.get(SPEC_HASH_ANNOTATION))
-                        .orElse(null))) {
+        } else if (!desiredHash().equals(Optional.ofNullable(current.getMetadata().getAnnotations())
+                .map(a -> a.get(SPEC_HASH_ANNOTATION)).orElse(null))) {
             DaemonSet desired = desired();
             desired.getMetadata().setResourceVersion(current.getMetadata().getResourceVersion());
             client.apps().daemonSets().inNamespace(engine.namespace()).resource(desired).update();
         }
+    }
+
+    /** The desired form's hash, built once: the configuration does not change while the operator runs. */
+    private String desiredHash() {
+        String hash = desiredHash;
+        if (hash == null) {
+            hash = desired().getMetadata().getAnnotations().get(SPEC_HASH_ANNOTATION);
+            desiredHash = hash;
+        }
+        return hash;
     }
 
     private List<EnvVar> env() {
