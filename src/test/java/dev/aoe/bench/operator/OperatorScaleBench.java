@@ -126,6 +126,9 @@ public final class OperatorScaleBench implements Callable<Integer> {
         ReconcileCounter.Snapshot settled = counter.snapshot();
         int requests = cluster.requestCount() - requestsBefore;
         MemoryUse loaded = MemoryUse.measure();
+        Thread.sleep(TimeUnit.SECONDS.toMillis(quietSeconds));
+        ReconcileCounter.Snapshot beforeOneMore = counter.snapshot();
+        long quietReconciles = beforeOneMore.total() - settled.total();
 
         var extra = BenchExports.export(exports, nodes);
         long oneMoreStart = System.nanoTime();
@@ -135,8 +138,8 @@ public final class OperatorScaleBench implements Callable<Integer> {
         ReconcileCounter.Snapshot after = counter.snapshot();
         ResourceID extraId = new ResourceID(extra.getMetadata().getName());
         return new ScaleResult(exports, nodes, created - start, allAccepted - start, cpuAfter - cpuBefore,
-                atAccepted, settled, requests, TimeUnit.SECONDS.toMillis(quietSeconds), idle, loaded,
+                atAccepted, settled, requests, TimeUnit.SECONDS.toMillis(quietSeconds), quietReconciles, idle, loaded,
                 oneMoreAccepted - oneMoreStart, after.perExport().getOrDefault(extraId, 0),
-                after.othersSince(settled, extraId));
+                after.othersSince(beforeOneMore, extraId));
     }
 }
