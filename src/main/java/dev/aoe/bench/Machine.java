@@ -6,11 +6,11 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** The machine a benchmark ran on, as one line: CPUs, CPU model, kernel and Java. */
-final class Machine {
+public final class Machine {
     private Machine() {
     }
 
-    static String describe() {
+    public static String describe() {
         return Runtime.getRuntime().availableProcessors() + " CPUs (" + cpuModel() + "), Linux "
                 + System.getProperty("os.version") + ", Java " + System.getProperty("java.runtime.version");
     }

@@ -30,19 +30,23 @@ public final class ConflictResolver {
     private ConflictResolver() {
     }
 
-    public static Optional<Conflict> check(AoeExport export, Collection<AoeExport> all) {
+    /**
+     * @param candidates the exports that may contest with {@code export}: at least those with its
+     *                   address or its source; others, and {@code export} itself, are ignored
+     */
+    public static Optional<Conflict> check(AoeExport export, Collection<AoeExport> candidates) {
         AoeExportSpec spec = export.getSpec();
         if (spec == null) {
             return Optional.empty();
         }
-        Optional<AoeExport> addressHolder = holder(export, all, ConflictResolver::sameAddress);
+        Optional<AoeExport> addressHolder = holder(export, candidates, ConflictResolver::sameAddress);
         if (addressHolder.isPresent()) {
             AoeExport h = addressHolder.get();
             return Optional.of(new Conflict(Conditions.ADDRESS_CONFLICT, export.targetName()
                     + " is already exported by AoeExport '" + h.getMetadata().getName() + "' (node "
                     + h.getSpec().getNodeName() + "); choose another shelf/slot"));
         }
-        return holder(export, all, ConflictResolver::sharesSource).map(h -> new Conflict(Conditions.SOURCE_CONFLICT,
+        return holder(export, candidates, ConflictResolver::sharesSource).map(h -> new Conflict(Conditions.SOURCE_CONFLICT,
                 spec.getSource().path() + " on node " + spec.getNodeName() + " is already exported by AoeExport '"
                         + h.getMetadata().getName() + "' (" + h.targetName() + "); a source may be shared only when "
                         + "every export of it is readOnly: set readOnly on both or use another source"));

@@ -21,8 +21,10 @@ import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 
+import java.net.HttpURLConnection;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -51,6 +53,8 @@ public final class EngineDaemonSet {
 
     private final AoeConfig config;
     private final AoeConfig.EngineDaemonSet engine;
+    /** Set on first use; recomputing it in a race gives the same value. */
+    private volatile String desiredHash;
 
     public EngineDaemonSet(AoeConfig config) {
         this.config = config;
@@ -119,19 +123,39 @@ public final class EngineDaemonSet {
 
     /**
      * Creates the DaemonSet when missing and replaces it when its desired form changed.
+     * <p>
+     * Exports are reconciled concurrently, and until the informer delivers the DaemonSet one of
+     * them created, the others find none in the cache: their creates fail with AlreadyExists,
+     * which means it is there. The informer's event then reconciles every export, and the one
+     * that finds a DaemonSet of another form replaces it.
      *
      * @param current the DaemonSet as cached, or null when there is none
      */
     public void ensure(KubernetesClient client, DaemonSet current) {
-        DaemonSet desired = desired();
         if (current == null) {
-            client.apps().daemonSets().inNamespace(engine.namespace()).resource(desired).create();
-        } else if (!desired.getMetadata().getAnnotations().get(SPEC_HASH_ANNOTATION)
-                .equals(Optional.ofNullable(current.getMetadata().getAnnotations()).map(a -> a.get(SPEC_HASH_ANNOTATION))
-                        .orElse(null))) {
+            try {
+                client.apps().daemonSets().inNamespace(engine.namespace()).resource(desired()).create();
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+                    throw e;
+                }
+            }
+        } else if (!desiredHash().equals(Optional.ofNullable(current.getMetadata().getAnnotations())
+                .map(a -> a.get(SPEC_HASH_ANNOTATION)).orElse(null))) {
+            DaemonSet desired = desired();
             desired.getMetadata().setResourceVersion(current.getMetadata().getResourceVersion());
             client.apps().daemonSets().inNamespace(engine.namespace()).resource(desired).update();
         }
+    }
+
+    /** The desired form's hash, built once: the configuration does not change while the operator runs. */
+    private String desiredHash() {
+        String hash = desiredHash;
+        if (hash == null) {
+            hash = desired().getMetadata().getAnnotations().get(SPEC_HASH_ANNOTATION);
+            desiredHash = hash;
+        }
+        return hash;
     }
 
     private List<EnvVar> env() {

@@ -16,7 +16,8 @@ import java.util.List;
  * JSON Patch with one operation per operator field and none on {@code status.engine}, which the
  * engine writes (by merge patch): neither writer can erase the other's fields, whatever their
  * caches hold. (A JSON Patch rather than a merge patch because the fabric8 mock server appends to
- * lists on a merge patch; the API server replaces them, as RFC 7386 says.)
+ * lists on a merge patch; the API server replaces them, as RFC 7386 says.) Each patch is sent on
+ * the cached export: by name alone, the client would first GET it from the API server.
  */
 public final class ExportPatches {
     /** Every status field the operator writes; {@code engine} is the engine's. */
@@ -56,15 +57,14 @@ public final class ExportPatches {
                 ops.addObject().put("op", "remove").put("path", path);
             }
         });
-        client.resources(AoeExport.class).withName(export.getMetadata().getName()).subresource("status")
-                .patch(PatchContext.of(PatchType.JSON), ops.toString());
+        client.resource(export).subresource("status").patch(PatchContext.of(PatchType.JSON), ops.toString());
     }
 
     /** Binds the export to its node: the engine there watches exports with this label. */
     static void bindToNode(KubernetesClient client, AoeExport export, String node) {
         ObjectNode patch = JSON.createObjectNode();
         patch.putObject("metadata").putObject("labels").put(AoeExport.NODE_LABEL, node);
-        client.resources(AoeExport.class).withName(export.getMetadata().getName()).patch(MERGE, patch.toString());
+        client.resource(export).patch(MERGE, patch.toString());
     }
 
     /** Removes the engine's finalizer, for an export whose node (and so whose engine) is gone. */
