@@ -24,8 +24,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
@@ -38,7 +39,8 @@ import java.util.logging.Logger;
  *
  * <p>All work runs on one thread, one export at a time, in event order; each event reconciles the
  * export's latest cached state, so events never pile up into stale actions. A failure of one
- * export is reported on it and leaves the others alone. The informer's periodic resync retries
+ * export is reported on it and leaves the others alone. A failed reconcile is retried with backoff
+ * a few times; the informer's periodic resync retries
  * what failed (a source that appears later, an interface that comes up).
  *
  * <p>Before serving, the agent checks the source on the node with {@link PathPolicy#checkOnNode}:
@@ -54,6 +56,9 @@ public final class EngineAgent implements AutoCloseable {
     /** How often every bound export is reconciled again, to retry what failed. */
     static final Duration RESYNC = Duration.ofSeconds(60);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    /** A failed reconcile (the API server refusing a write, say) is retried this often, doubling the wait. */
+    static final int RETRIES = 5;
+    static final Duration FIRST_RETRY = Duration.ofSeconds(1);
 
     /** What is served for one export: the form applied, and whether the engine created its file. */
     private static final class Served {
@@ -73,7 +78,9 @@ public final class EngineAgent implements AutoCloseable {
     private final Finalizers finalizers;
     /** Confined to the reconcile thread. */
     private final Map<String, Served> exports = new HashMap<>();
-    private final ExecutorService worker;
+    /** Consecutive failed reconciles per export; confined to the reconcile thread. */
+    private final Map<String, Integer> failures = new HashMap<>();
+    private final ScheduledExecutorService worker;
     private volatile SharedIndexInformer<AoeExport> informer;
 
     /**
@@ -92,7 +99,7 @@ public final class EngineAgent implements AutoCloseable {
         this.network = network;
         this.reporter = new StatusReporter(client);
         this.finalizers = new Finalizers(client);
-        this.worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "aoe-engine-agent"));
+        this.worker = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "aoe-engine-agent"));
     }
 
     /** Starts watching the exports bound to this node; returns once the first list is in. */
@@ -152,8 +159,26 @@ public final class EngineAgent implements AutoCloseable {
                 serve(export);
             }
             // Otherwise a newer generation awaits the operator's verdict: keep serving the last accepted form.
+            failures.remove(name);
         } catch (RuntimeException | IOException e) {
+            retry(name, e);
+        }
+    }
+
+    /** Retries a failed reconcile with backoff, a bounded number of times; then the next change or resync does. */
+    private void retry(String name, Exception e) {
+        int failed = failures.merge(name, 1, Integer::sum);
+        if (failed > RETRIES) {
+            failures.remove(name);
             LOG.log(Level.WARNING, name + ": " + e.getMessage() + " (retried on the next change or resync)", e);
+            return;
+        }
+        long delay = FIRST_RETRY.toMillis() << (failed - 1);
+        LOG.log(Level.WARNING, name + ": " + e.getMessage() + " (retried in " + delay + " ms)", e);
+        try {
+            worker.schedule(() -> reconcile(name), delay, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopping) {
+            // Closing: nothing more to retry.
         }
     }
 
@@ -191,12 +216,15 @@ public final class EngineAgent implements AutoCloseable {
         stopServing(served);
         try {
             served.status = network.call(() -> engine.add(desired));
-            served.spec = desired;
-            served.createdSource |= served.status.createdSource();
-            reporter.report(export, EngineReports.serving(served.status, generation, served.createdSource));
         } catch (Exception e) {
             reporter.report(export, EngineReports.notServing(Failure.of(e), generation, served.createdSource));
+            return;
         }
+        served.spec = desired;
+        served.createdSource |= served.status.createdSource();
+        // Outside the engine's failure path: a refused report is retried (next change or resync),
+        // never turned into a report that the export is not served.
+        reporter.report(export, EngineReports.serving(served.status, generation, served.createdSource));
     }
 
     /** State for an export first seen: a restarted engine knows what it created only from its report. */

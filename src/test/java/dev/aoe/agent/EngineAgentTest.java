@@ -216,6 +216,34 @@ class EngineAgentTest {
     }
 
     @Test
+    void aRefusedServingReportIsNotTurnedIntoANotServingOne() throws Exception {
+        List<Boolean> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (var watch = client.resources(AoeExport.class).withName("flaky").watch(new io.fabric8.kubernetes.client.Watcher<>() {
+            @Override
+            public void eventReceived(Action action, AoeExport e) {
+                if (e.getStatus() != null && e.getStatus().getEngine() != null) {
+                    reported.add(e.getStatus().getEngine().isServing());
+                }
+            }
+
+            @Override
+            public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {
+            }
+        })) {
+            create("flaky", 2, 0, files.resolve("flaky.img").toString(), true);
+            accept("flaky");
+            // The engine's first report is refused with a conflict, which the client does not retry.
+            server.expect().patch().withPath("/apis/aoe.dev/v1alpha1/aoeexports/flaky/status")
+                    .andReturn(409, Map.of("kind", "Status", "apiVersion", "v1", "status", "Failure", "code", 409,
+                            "reason", "Conflict", "message", "injected"))
+                    .once();
+            awaitServing("flaky", 1);
+        }
+        // Written by a retry, and never a report that the export is not served while it is.
+        assertFalse(reported.contains(false), "reports seen: " + reported);
+    }
+
+    @Test
     void appliesAcceptedChangesLive() throws Exception {
         create("disk", 1, 0, files.resolve("disk.img").toString(), true);
         accept("disk");
