@@ -58,6 +58,8 @@ public final class RawSocket implements Closeable {
     private volatile long receiveTimeoutNanos;
 
     private final ReentrantLock receiveLock = new ReentrantLock();
+    /** When the current receive call started waiting (0: not yet); guarded by receiveLock. */
+    private long waitStart;
     private final Pointer receiveSource = Native.allocate(SockaddrLl.SIZE);
     private final Pointer receiveSourceLength = Native.allocate(INT_SIZE);
     private final MessageVector receiveVector = new MessageVector(MAX_BATCH);
@@ -246,7 +248,7 @@ public final class RawSocket implements Closeable {
         }
         receiveLock.lock();
         try {
-            long waitStart = 0L;
+            waitStart = 0L;
             while (!closed.get()) {
                 receiveSourceLength.putInt(0, SockaddrLl.SIZE);
                 long length = LIBC.recvfrom(fd, address, frame.capacity(), LinuxConstants.MSG_DONTWAIT,
@@ -257,17 +259,7 @@ public final class RawSocket implements Closeable {
                     }
                     continue;
                 }
-                int errno = Native.errno();
-                if (errno == LinuxConstants.EINTR) {
-                    continue;
-                }
-                if (errno != LinuxConstants.EAGAIN) {
-                    throw NetException.fromErrno("receive on " + interfaceName, errno);
-                }
-                if (waitStart == 0L) {
-                    waitStart = System.nanoTime();
-                }
-                int outcome = awaitFrames(waitStart);
+                int outcome = afterNothingReceived();
                 if (outcome != RETRY) {
                     return outcome;
                 }
@@ -309,7 +301,7 @@ public final class RawSocket implements Closeable {
             for (int i = 0; i < count; i++) {
                 receiveVector.setFrame(i, DirectBuffers.address(frames[i]), frames[i].capacity());
             }
-            long waitStart = 0L;
+            waitStart = 0L;
             while (!closed.get()) {
                 for (int i = 0; i < count; i++) {
                     receiveVector.expectSourceAddress(i);
@@ -322,17 +314,7 @@ public final class RawSocket implements Closeable {
                     }
                     continue;
                 }
-                int errno = Native.errno();
-                if (errno == LinuxConstants.EINTR) {
-                    continue;
-                }
-                if (errno != LinuxConstants.EAGAIN) {
-                    throw NetException.fromErrno("receive on " + interfaceName, errno);
-                }
-                if (waitStart == 0L) {
-                    waitStart = System.nanoTime();
-                }
-                int outcome = awaitFrames(waitStart);
+                int outcome = afterNothingReceived();
                 if (outcome != RETRY) {
                     return outcome;
                 }
@@ -358,6 +340,24 @@ public final class RawSocket implements Closeable {
             lengths[kept++] = length;
         }
         return kept;
+    }
+
+    /**
+     * After a receive call that moved no frame: RETRY on EINTR, else waits for the socket to
+     * become readable (RETRY, TIMED_OUT or CLOSED); any other error is thrown.
+     */
+    private int afterNothingReceived() throws NetException {
+        int errno = Native.errno();
+        if (errno == LinuxConstants.EINTR) {
+            return RETRY;
+        }
+        if (errno != LinuxConstants.EAGAIN) {
+            throw NetException.fromErrno("receive on " + interfaceName, errno);
+        }
+        if (waitStart == 0L) {
+            waitStart = System.nanoTime();
+        }
+        return awaitFrames(waitStart);
     }
 
     /** Waits for the socket to become readable: RETRY, TIMED_OUT (0) or CLOSED (-1). */
