@@ -200,6 +200,11 @@ public final class EngineAgent implements AutoCloseable {
             return;
         }
         if (desired.equals(served.spec)) {
+            // Fresh from the engine, so a change it noticed since (a deleted source) is reported.
+            ExportStatus now = engine.status(desired.shelf(), desired.slot());
+            if (now != null) {
+                served.status = now;
+            }
             reporter.report(export, EngineReports.serving(served.status, generation, served.createdSource));
             return;
         }

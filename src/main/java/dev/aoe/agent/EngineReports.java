@@ -16,7 +16,7 @@ final class EngineReports {
 
     /** Served as the engine measured it. */
     static EngineReport serving(ExportStatus status, long generation, boolean createdSource) {
-        EngineReport r = base(true, Conditions.REASON_SERVING, status.message(), generation, createdSource);
+        EngineReport r = base(true, status.reason(), status.message(), generation, createdSource);
         r.setMac(status.mac());
         r.setMtu(status.mtu());
         r.setSectorsPerFrame(status.sectorsPerFrame());

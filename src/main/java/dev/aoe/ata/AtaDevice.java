@@ -20,10 +20,17 @@ public final class AtaDevice {
 
     private final BlockStore store;
     private final IdentifyBlock identify;
+    private final IoFailures failures;
 
     public AtaDevice(BlockStore store, IdentifyBlock identify) {
+        this(store, identify, IoFailures.IGNORE);
+    }
+
+    /** @param failures told of every store I/O answered with ABRT */
+    public AtaDevice(BlockStore store, IdentifyBlock identify, IoFailures failures) {
         this.store = store;
         this.identify = identify;
+        this.failures = failures;
     }
 
     /** True for the commands that touch the store and so may block (run on an I/O thread). */
@@ -74,6 +81,7 @@ public final class AtaDevice {
                 store.flush();
                 return reply(f, Ata.STATUS_OK, 0, 0, AtaArg.DATA);
             } catch (IOException e) {
+                failures.failed("FLUSH", 0, count, e);
                 return reply(f, Ata.STATUS_FAILED, Ata.ERROR_ABRT, count, AtaArg.DATA);
             }
         }
@@ -110,6 +118,7 @@ public final class AtaDevice {
             }
         } catch (IOException | RuntimeException e) {
             f.clear();
+            failures.failed(write ? "WRITE" : "READ", lba, count, e);
             return reply(f, Ata.STATUS_FAILED, Ata.ERROR_ABRT, count, AtaArg.DATA);
         }
         f.clear();

@@ -14,7 +14,9 @@ import dev.aoe.target.TargetState;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -75,9 +77,9 @@ public final class Engine implements Closeable {
             TargetState state = stateDirectory == null ? TargetState.inMemory(spec.configString())
                     : TargetState.load(StateFile.of(stateDirectory, spec.shelf(), spec.slot()), spec.configString());
             IdentifyBlock identify = new IdentifyBlock(spec.shelf() + "." + spec.slot() + ":" + hostName, FIRMWARE, MODEL);
-            Target target = new Target(spec.shelf(), spec.slot(), port, new AtaDevice(store, identify), state,
+            Target target = new Target(spec.shelf(), spec.slot(), port, new AtaDevice(store, identify, new IoFailureLog(name, LOG)), state,
                     spec.bufferCount(), spec.allowlist());
-            Export export = new Export(spec, target, store, store.created(), port,
+            Export export = new Export(spec, target, store, store.created(), store.sourceKey(), port,
                     Math.min(spec.bufferCount(), MAX_IO_THREADS));
             export.start();
             port.add(export);
@@ -121,6 +123,12 @@ public final class Engine implements Closeable {
         return last;
     }
 
+    /** The status of e{@code shelf}.{@code slot}, or null if not served. */
+    public synchronized ExportStatus status(int shelf, int slot) {
+        Export export = exports.get("e" + shelf + "." + slot);
+        return export == null ? null : status(export);
+    }
+
     public synchronized List<ExportStatus> status() {
         List<ExportStatus> all = new ArrayList<>();
         for (Export e : exports.values()) {
@@ -130,11 +138,35 @@ public final class Engine implements Closeable {
     }
 
     private static ExportStatus status(Export e) {
-        return new ExportStatus(e.target.toString(), e.port.interfaceName(), true, "Serving",
-                "served on " + e.port.interfaceName() + " as " + e.target,
+        Path source = e.spec.store().path();
+        boolean gone = sourceGone(source, e.sourceKey);
+        String message = gone
+                ? "the file " + source + " was deleted or replaced while served; initiators still see the old data"
+                        + " until the export is re-created"
+                : "served on " + e.port.interfaceName() + " as " + e.target;
+        if (gone && !e.sourceGoneLogged) {
+            e.sourceGoneLogged = true;
+            LOG.warning(e.target + ": " + message);
+        }
+        return new ExportStatus(e.target.toString(), e.port.interfaceName(), true,
+                gone ? ExportStatus.SOURCE_DELETED : ExportStatus.SERVING, message,
                 MacAddress.format(e.port.mac()), e.port.mtu(), e.port.sectorsPerFrame(),
                 e.store.sectors() * FileStore.SECTOR_SIZE, e.store.readOnly(), e.store.writeCache().name(),
                 e.since, e.createdSource);
+    }
+
+    /** True when {@code path} no longer names the file opened as {@code key}; false when that cannot be told. */
+    private static boolean sourceGone(Path path, Object key) {
+        if (key == null) {
+            return false;
+        }
+        try {
+            return !key.equals(Files.readAttributes(path, BasicFileAttributes.class).fileKey());
+        } catch (NoSuchFileException e) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     @Override

@@ -27,17 +27,23 @@ final class Export implements Closeable {
     final BlockStore store;
     final Port port;
     final boolean createdSource;
+    /** The store's {@code sourceKey()}: the file opened, or null when it cannot be told. */
+    final Object sourceKey;
+    /** The source was found deleted or replaced and that was logged; guarded by the engine. */
+    boolean sourceGoneLogged;
     final Instant since = Instant.now();
     final LongAdder dropped = new LongAdder();
     private final ArrayBlockingQueue<Frame> queue;
     private final Thread[] workers;
     private volatile boolean closed;
 
-    Export(ExportSpec spec, Target target, BlockStore store, boolean createdSource, Port port, int ioThreads) {
+    Export(ExportSpec spec, Target target, BlockStore store, boolean createdSource, Object sourceKey, Port port,
+           int ioThreads) {
         this.spec = spec;
         this.target = target;
         this.store = store;
         this.createdSource = createdSource;
+        this.sourceKey = sourceKey;
         this.port = port;
         // Room for a few windows beyond the advertised count: tools and other initiators add up.
         this.queue = new ArrayBlockingQueue<>(Math.max(64, spec.bufferCount() * 4));

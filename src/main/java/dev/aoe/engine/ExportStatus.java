@@ -6,10 +6,14 @@ import java.time.Instant;
  * What the engine reports about one export: whether it serves it and, if so, what initiators
  * see. This is what {@code status.engine} of an AoeExport carries.
  *
- * @param reason a CamelCase word for machines ({@code Serving}, {@code SourceUnavailable}, ...)
+ * @param reason a CamelCase word for machines ({@code Serving}, {@code SourceUnavailable}, ...); a
+ *               served export whose file was deleted or replaced says {@link #SOURCE_DELETED}
  * @param message a sentence for people: what is wrong and what to do
  */
 public record ExportStatus(String target, String interfaceName, boolean serving, String reason, String message,
                            String mac, int mtu, int sectorsPerFrame, long sizeBytes, boolean readOnly,
                            String writeCache, Instant servingSince, boolean createdSource) {
+    public static final String SERVING = "Serving";
+    /** Still served, from the file opened, but its path no longer names that file. */
+    public static final String SOURCE_DELETED = "SourceDeleted";
 }

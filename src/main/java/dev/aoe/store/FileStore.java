@@ -49,10 +49,12 @@ public final class FileStore implements BlockStore {
     private final WriteCache writeCache;
     private final boolean created;
     private final GroupCommit commit;
+    /** The opened file's {@code fileKey} (device and inode), or null when the file system has none. */
+    private final Object sourceKey;
 
     /** Takes ownership of the channels and the reader; {@code sectors} is the window's checked length. */
     FileStore(StoreSpec spec, long sectors, boolean created, FileChannel channel,
-            FileChannel directChannel, int directAlignment, CachedReader cachedReader) {
+            FileChannel directChannel, int directAlignment, CachedReader cachedReader, Object sourceKey) {
         this.path = spec.path();
         this.channel = channel;
         this.directChannel = directChannel;
@@ -64,10 +66,20 @@ public final class FileStore implements BlockStore {
         this.writeCache = spec.writeCache();
         this.created = created;
         this.commit = new GroupCommit(() -> channel.force(false));
+        this.sourceKey = sourceKey;
     }
 
     public Path path() {
         return path;
+    }
+
+    /**
+     * Identifies the file opened (its {@code fileKey}, device and inode on Linux), or null when
+     * the file system has none: while the path still names the same file,
+     * {@code Files.readAttributes(path(), BasicFileAttributes.class).fileKey()} equals it.
+     */
+    public Object sourceKey() {
+        return sourceKey;
     }
 
     /**

@@ -9,6 +9,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 
@@ -148,12 +149,14 @@ public final class Stores {
                 : new OpenOption[] {StandardOpenOption.READ, StandardOpenOption.WRITE};
         FileChannel channel = FileChannel.open(path, options);
         try {
+            // Right after the open, so it names the file opened (for telling a deleted source).
+            Object key = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
             if (!spec.direct()) {
-                return new FileStore(spec, sectors, created, channel, null, 0, CachedReader.open(path));
+                return new FileStore(spec, sectors, created, channel, null, 0, CachedReader.open(path), key);
             }
             FileChannel direct = openDirect(path, options);
             int alignment = Math.max(logicalBlockSize, (int) Files.getFileStore(path).getBlockSize());
-            return new FileStore(spec, sectors, created, channel, direct, alignment, null);
+            return new FileStore(spec, sectors, created, channel, direct, alignment, null, key);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;

@@ -216,6 +216,21 @@ class EngineAgentTest {
     }
 
     @Test
+    void aSourceDeletedWhileServedIsReportedOnTheNextReconcile() throws Exception {
+        Path disk = files.resolve("gone.img");
+        create("gone", 1, 2, disk.toString(), true);
+        accept("gone");
+        awaitServing("gone", 1);
+
+        Files.delete(disk);
+        accept("gone"); // any update of the export (or the periodic resync) reconciles it again
+        EngineReport report = awaitReport("gone", r -> "SourceDeleted".equals(r.getReason()));
+        assertTrue(report.isServing(), "the unlinked file is still served");
+        assertEquals("the file " + disk + " was deleted or replaced while served; initiators still see the old data"
+                + " until the export is re-created", report.getMessage());
+    }
+
+    @Test
     void aRefusedServingReportIsNotTurnedIntoANotServingOne() throws Exception {
         List<Boolean> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
         try (var watch = client.resources(AoeExport.class).withName("flaky").watch(new io.fabric8.kubernetes.client.Watcher<>() {

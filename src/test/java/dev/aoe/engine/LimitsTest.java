@@ -237,6 +237,10 @@ class LimitsTest {
             assertTrue(n > 0, "a read past the truncated end is answered");
             EngineFixture.assertAtaReply(f, n, Ata.STATUS_FAILED, Ata.ERROR_ABRT);
             fx.assertWriteReadBack(t, 10, 4096, 3);
+            List<String> warnings = messages(Level.WARNING);
+            assertTrue(warnings.stream().anyMatch(m -> m.contains("e" + SHELF + ".1: READ at LBA 1500 (1 sectors)"
+                    + " failed: ") && m.endsWith("; answered ATA ABRT")), warnings.toString());
+            assertEquals(ExportStatus.SERVING, fx.engine().status(SHELF, 1).reason());
 
             Files.delete(disk);
             // The export holds the open file: it keeps serving the unlinked inode, as vblade does.
@@ -245,9 +249,16 @@ class LimitsTest {
             List<ExportStatus> status = fx.engine().status();
             assertEquals(2, status.size());
             assertTrue(status.stream().allMatch(ExportStatus::serving));
+            ExportStatus deleted = fx.engine().status(SHELF, 1);
+            assertEquals(ExportStatus.SOURCE_DELETED, deleted.reason());
+            assertEquals("the file " + disk + " was deleted or replaced while served; initiators still see the old"
+                    + " data until the export is re-created", deleted.message());
+            assertEquals(ExportStatus.SERVING, fx.engine().status(SHELF, 2).reason(), "the other export is fine");
+            long logged = messages(Level.WARNING).stream().filter(m -> m.contains("was deleted or replaced")).count();
+            assertEquals(1, logged, "the deleted source is logged once, however often status is asked");
             System.out.println("limits: source truncated to 512 of 2048 sectors: a read at LBA 1500 got ATA 0x41/0x04"
-                    + " (ABRT), reads and writes before the end kept working; source deleted: the export serves the"
-                    + " unlinked file (status still " + status.get(0).reason() + "), the other export kept serving");
+                    + " (ABRT) and a WARNING, reads and writes before the end kept working; source deleted: the export"
+                    + " serves the unlinked file (status " + deleted.reason() + "), the other export kept serving");
         }
     }
 
