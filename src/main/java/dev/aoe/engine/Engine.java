@@ -5,6 +5,7 @@ import dev.aoe.ata.IdentifyBlock;
 import dev.aoe.net.RawSocket;
 import dev.aoe.net.Traffic;
 import dev.aoe.protocol.MacAddress;
+import dev.aoe.protocol.TargetAddress;
 import dev.aoe.store.FileStore;
 import dev.aoe.store.Stores;
 import dev.aoe.target.StateFile;
@@ -79,7 +80,7 @@ public final class Engine implements Closeable {
             IdentifyBlock identify = new IdentifyBlock(spec.shelf() + "." + spec.slot() + ":" + hostName, FIRMWARE, MODEL);
             Target target = new Target(spec.shelf(), spec.slot(), port, new AtaDevice(store, identify, new IoFailureLog(name, LOG)), state,
                     spec.bufferCount(), spec.allowlist());
-            Export export = new Export(spec, target, store, store.created(), store.sourceKey(), port,
+            Export export = new Export(spec, target, store, port,
                     Math.min(spec.bufferCount(), MAX_IO_THREADS));
             export.start();
             port.add(export);
@@ -109,7 +110,7 @@ public final class Engine implements Closeable {
 
     /** Stops serving e{@code shelf}.{@code slot}; returns its last status, or null if not served. */
     public synchronized ExportStatus remove(int shelf, int slot) throws IOException {
-        Export export = exports.remove("e" + shelf + "." + slot);
+        Export export = exports.remove(TargetAddress.name(shelf, slot));
         if (export == null) {
             return null;
         }
@@ -125,7 +126,7 @@ public final class Engine implements Closeable {
 
     /** The status of e{@code shelf}.{@code slot}, or null if not served. */
     public synchronized ExportStatus status(int shelf, int slot) {
-        Export export = exports.get("e" + shelf + "." + slot);
+        Export export = exports.get(TargetAddress.name(shelf, slot));
         return export == null ? null : status(export);
     }
 
@@ -139,7 +140,7 @@ public final class Engine implements Closeable {
 
     private static ExportStatus status(Export e) {
         Path source = e.spec.store().path();
-        boolean gone = sourceGone(source, e.sourceKey);
+        boolean gone = sourceGone(source, e.store.sourceKey());
         String message = gone
                 ? "the file " + source + " was deleted or replaced while served; initiators still see the old data"
                         + " until the export is re-created"
@@ -152,7 +153,7 @@ public final class Engine implements Closeable {
                 gone ? ExportStatus.SOURCE_DELETED : ExportStatus.SERVING, message,
                 MacAddress.format(e.port.mac()), e.port.mtu(), e.port.sectorsPerFrame(),
                 e.store.sectors() * FileStore.SECTOR_SIZE, e.store.readOnly(), e.store.writeCache().name(),
-                e.since, e.createdSource);
+                e.since, e.store.created());
     }
 
     /** True when {@code path} no longer names the file opened as {@code key}; false when that cannot be told. */

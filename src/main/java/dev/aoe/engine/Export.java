@@ -1,6 +1,6 @@
 package dev.aoe.engine;
 
-import dev.aoe.store.BlockStore;
+import dev.aoe.store.FileStore;
 import dev.aoe.target.Target;
 
 import java.io.Closeable;
@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -24,26 +23,19 @@ final class Export implements Closeable {
 
     final ExportSpec spec;
     final Target target;
-    final BlockStore store;
+    final FileStore store;
     final Port port;
-    final boolean createdSource;
-    /** The store's {@code sourceKey()}: the file opened, or null when it cannot be told. */
-    final Object sourceKey;
     /** The source was found deleted or replaced and that was logged; guarded by the engine. */
     boolean sourceGoneLogged;
     final Instant since = Instant.now();
-    final LongAdder dropped = new LongAdder();
     private final ArrayBlockingQueue<Frame> queue;
     private final Thread[] workers;
     private volatile boolean closed;
 
-    Export(ExportSpec spec, Target target, BlockStore store, boolean createdSource, Object sourceKey, Port port,
-           int ioThreads) {
+    Export(ExportSpec spec, Target target, FileStore store, Port port, int ioThreads) {
         this.spec = spec;
         this.target = target;
         this.store = store;
-        this.createdSource = createdSource;
-        this.sourceKey = sourceKey;
         this.port = port;
         // Room for a few windows beyond the advertised count: tools and other initiators add up.
         this.queue = new ArrayBlockingQueue<>(Math.max(64, spec.bufferCount() * 4));
@@ -63,7 +55,6 @@ final class Export implements Closeable {
     /** Queues a request for the I/O threads; drops it when the queue is full. */
     void submit(Frame frame) {
         if (closed || !queue.offer(frame)) {
-            dropped.increment();
             frame.release();
         }
     }

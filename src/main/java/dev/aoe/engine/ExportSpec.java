@@ -1,6 +1,6 @@
 package dev.aoe.engine;
 
-import dev.aoe.protocol.AoeHeader;
+import dev.aoe.protocol.TargetAddress;
 import dev.aoe.store.StoreSpec;
 
 import java.util.Arrays;
@@ -19,10 +19,7 @@ public record ExportSpec(int shelf, int slot, String interfaceName, StoreSpec st
     public static final int MIN_BUFFER_COUNT = 2;
 
     public ExportSpec {
-        if (shelf < 0 || shelf >= AoeHeader.BROADCAST_SHELF || slot < 0 || slot >= AoeHeader.BROADCAST_SLOT) {
-            throw new IllegalArgumentException("e" + shelf + "." + slot
-                    + " is not a target address: shelf must be 0-65534 and slot 0-254");
-        }
+        TargetAddress.require(shelf, slot);
         if (bufferCount < MIN_BUFFER_COUNT || bufferCount > 0xFFFF) {
             throw new IllegalArgumentException("buffer count " + bufferCount
                     + " is out of range: it must be 2-65535 (the Linux initiator needs at least 2)");
@@ -36,7 +33,7 @@ public record ExportSpec(int shelf, int slot, String interfaceName, StoreSpec st
     }
 
     public String target() {
-        return "e" + shelf + "." + slot;
+        return TargetAddress.name(shelf, slot);
     }
 
     @Override

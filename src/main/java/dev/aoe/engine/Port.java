@@ -10,7 +10,6 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -36,9 +35,6 @@ final class Port implements Link, Closeable {
     private final ByteBuffer[] batchBuffers = new ByteBuffer[RawSocket.MAX_BATCH];
     private final int[] batchLengths = new int[RawSocket.MAX_BATCH];
     private final Thread receiver;
-    private final LongAdder received = new LongAdder();
-    private final LongAdder dropped = new LongAdder();
-    private final LongAdder sendErrors = new LongAdder();
     private volatile int mtu;
     private volatile Export[] exports = new Export[0];
     private volatile boolean closed;
@@ -159,7 +155,6 @@ final class Port implements Link, Closeable {
             if (n < 0) {
                 return;
             }
-            received.add(n);
             for (int i = 0; i < n; i++) {
                 Frame frame = batch[i];
                 frame.length = batchLengths[i];
@@ -235,7 +230,6 @@ final class Port implements Link, Closeable {
             }
             Frame copy = pool.take();
             if (copy == null) {
-                dropped.increment();
                 continue;
             }
             copy.buffer.put(0, frame.buffer, 0, frame.length);
@@ -291,17 +285,8 @@ final class Port implements Link, Closeable {
             socket.send(frame.buffer, length);
         } catch (IOException e) {
             // A lost reply is retransmitted by the initiator; the engine keeps serving.
-            sendErrors.increment();
             LOG.log(Level.FINE, interfaceName() + ": send failed", e);
         }
-    }
-
-    long received() {
-        return received.sum();
-    }
-
-    long dropped() {
-        return dropped.sum();
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.aoe.protocol.AoeHeader;
 import dev.aoe.protocol.AtaArg;
 import dev.aoe.protocol.ConfigArg;
 import dev.aoe.protocol.MacAddress;
+import dev.aoe.protocol.TargetAddress;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -69,12 +71,13 @@ public final class Initiator implements Closeable {
 
     /** Finds e{@code shelf}.{@code slot}; fails if nothing answers within {@code wait}. */
     public TargetInfo find(int shelf, int slot, Duration wait) throws IOException {
-        List<TargetInfo> found = query(shelf, slot, wait, 1);
-        if (found.isEmpty()) {
-            throw new IOException("no answer from e" + shelf + "." + slot + " on " + interfaceName() + " within "
-                    + wait.toMillis() + " ms");
-        }
-        return found.get(0);
+        return probe(shelf, slot, wait).orElseThrow(() -> new IOException("no answer from "
+                + TargetAddress.name(shelf, slot) + " on " + interfaceName() + " within " + wait.toMillis() + " ms"));
+    }
+
+    /** The first target answering as e{@code shelf}.{@code slot} within {@code wait}, if any. */
+    public Optional<TargetInfo> probe(int shelf, int slot, Duration wait) throws IOException {
+        return query(shelf, slot, wait, 1).stream().findFirst();
     }
 
     private List<TargetInfo> query(int shelf, int slot, Duration wait, int enough) throws IOException {

@@ -1,6 +1,7 @@
 package dev.aoe.initiator;
 
 import dev.aoe.protocol.MacAddress;
+import dev.aoe.protocol.TargetAddress;
 
 import java.nio.charset.StandardCharsets;
 
@@ -8,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 public record TargetInfo(int shelf, int slot, long mac, int bufferCount, int firmware, int sectorsPerFrame,
                          byte[] configString) {
     public String name() {
-        return "e" + shelf + "." + slot;
+        return TargetAddress.name(shelf, slot);
     }
 
     public String configText() {

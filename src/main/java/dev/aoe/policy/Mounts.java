@@ -1,5 +1,6 @@
 package dev.aoe.policy;
 
+import dev.aoe.store.Stores;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -196,7 +197,7 @@ public final class Mounts {
         }
         try {
             Path p = Path.of(source);
-            return BlockDevice.is(p) ? deviceOf(p) : null;
+            return Stores.isBlockDevice(p) ? deviceOf(p) : null;
         } catch (IOException | RuntimeException e) {
             return null;
         }

@@ -1,5 +1,6 @@
 package dev.aoe.policy;
 
+import dev.aoe.store.Stores;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,7 +84,7 @@ public final class PathPolicy {
             if (!Files.exists(resolved)) {
                 return Optional.of(path + " does not exist");
             }
-            if (!BlockDevice.is(resolved)) {
+            if (!Stores.isBlockDevice(resolved)) {
                 return Optional.of(path + " is not a block device");
             }
             Optional<String> inUse = mounts.inUse(resolved);

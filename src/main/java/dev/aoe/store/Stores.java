@@ -92,6 +92,12 @@ public final class Stores {
         }
     }
 
+    /** Whether {@code path} (links followed) is a block device. */
+    public static boolean isBlockDevice(Path path) throws IOException {
+        Integer mode = fileMode(path);
+        return mode != null && (mode & S_IFMT) == S_IFBLK;
+    }
+
     /** The {@code st_mode} of {@code path} (following links), or null when it does not exist. */
     private static Integer fileMode(Path path) throws IOException {
         try {

@@ -1,6 +1,7 @@
 package dev.aoe.target;
 
 import dev.aoe.protocol.MacAddress;
+import dev.aoe.protocol.TargetAddress;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -37,7 +38,7 @@ public final class StateFile {
 
     /** The state file of e{@code shelf}.{@code slot} in {@code directory}. */
     public static StateFile of(Path directory, int shelf, int slot) {
-        return new StateFile(directory.resolve("e" + shelf + "." + slot + ".state"));
+        return new StateFile(directory.resolve(TargetAddress.name(shelf, slot) + ".state"));
     }
 
     public Path path() {

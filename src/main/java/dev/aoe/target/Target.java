@@ -8,6 +8,7 @@ import dev.aoe.protocol.ConfigArg;
 import dev.aoe.protocol.MacAddress;
 import dev.aoe.protocol.MaskArg;
 import dev.aoe.protocol.ReserveArg;
+import dev.aoe.protocol.TargetAddress;
 
 import java.nio.ByteBuffer;
 
@@ -36,10 +37,7 @@ public final class Target {
      */
     public Target(int shelf, int slot, Link link, AtaDevice ata, TargetState state, int bufferCount,
                   long[] allowlist) {
-        if (shelf < 0 || shelf >= AoeHeader.BROADCAST_SHELF || slot < 0 || slot >= AoeHeader.BROADCAST_SLOT) {
-            throw new IllegalArgumentException("e" + shelf + "." + slot
-                    + " is not a target address: shelf must be 0-65534 and slot 0-254");
-        }
+        TargetAddress.require(shelf, slot);
         this.shelf = shelf;
         this.slot = slot;
         this.link = link;
@@ -212,6 +210,6 @@ public final class Target {
 
     @Override
     public String toString() {
-        return "e" + shelf + "." + slot;
+        return TargetAddress.name(shelf, slot);
     }
 }

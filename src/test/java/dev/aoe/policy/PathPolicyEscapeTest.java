@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.aoe.store.Stores;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -220,7 +221,7 @@ class PathPolicyEscapeTest {
     @Test
     void rootDevice() throws IOException {
         String source = rootSource();
-        assumeTrue(source != null && source.startsWith("/dev/") && BlockDevice.is(Path.of(source)),
+        assumeTrue(source != null && source.startsWith("/dev/") && Stores.isBlockDevice(Path.of(source)),
                 "the root filesystem is not on a block device here (" + source + ")");
         PathPolicy dev = new PathPolicy(List.of(), List.of("/dev"));
         refused(dev.checkOnNode(Path.of(source), true), "mounted at / (");
@@ -290,7 +291,7 @@ class PathPolicyEscapeTest {
     private static Path someBlockDevice() throws IOException {
         for (String name : List.of("loop0", "loop1", "vda", "sda", "nvme0n1", "xvda")) {
             Path p = Path.of("/dev", name);
-            if (Files.exists(p) && BlockDevice.is(p)) {
+            if (Files.exists(p) && Stores.isBlockDevice(p)) {
                 return p;
             }
         }
