@@ -49,6 +49,7 @@ public final class FileStore implements BlockStore {
     private final WriteCache writeCache;
     private final boolean created;
     private final GroupCommit commit;
+    private final SectorLocks locks = new SectorLocks();
     /** The opened file's {@code fileKey} (device and inode), or null when the file system has none. */
     private final Object sourceKey;
 
@@ -107,20 +108,40 @@ public final class FileStore implements BlockStore {
 
     @Override
     public void read(long lba, ByteBuffer dst) throws IOException {
-        long position = sourcePosition(lba, dst.remaining());
-        while (dst.hasRemaining()) {
-            int n = channelFor(position, dst).read(dst, position);
-            if (n < 0) {
-                throw new EOFException("short read: " + path + " ends at byte " + position
-                        + ", before the end of the export's window");
+        int length = dst.remaining();
+        long start = sourcePosition(lba, length);
+        locks.lock(start, length, false);
+        try {
+            long position = start;
+            while (dst.hasRemaining()) {
+                int n = channelFor(position, dst).read(dst, position);
+                if (n < 0) {
+                    throw new EOFException("short read: " + path + " ends at byte " + position
+                            + ", before the end of the export's window");
+                }
+                position += n;
             }
-            position += n;
+        } finally {
+            locks.unlock(start, length, false);
         }
     }
 
     @Override
     public boolean tryReadCached(long lba, ByteBuffer dst) {
-        return cachedReader != null && cachedReader.read(dst, sourcePosition(lba, dst.remaining()));
+        if (cachedReader == null) {
+            return false;
+        }
+        int length = dst.remaining();
+        long start = sourcePosition(lba, length);
+        // A write in progress on these sectors: the caller hands the read to a thread that may wait.
+        if (!locks.tryLockRead(start, length)) {
+            return false;
+        }
+        try {
+            return cachedReader.read(dst, start);
+        } finally {
+            locks.unlock(start, length, false);
+        }
     }
 
     @Override
@@ -128,9 +149,17 @@ public final class FileStore implements BlockStore {
         if (readOnly) {
             throw new IOException("export is read-only: " + path);
         }
-        long position = sourcePosition(lba, src.remaining());
-        while (src.hasRemaining()) {
-            position += channelFor(position, src).write(src, position);
+        int length = src.remaining();
+        long start = sourcePosition(lba, length);
+        // Only the copy into the file is exclusive; the flush below is shared by every writer.
+        locks.lock(start, length, true);
+        try {
+            long position = start;
+            while (src.hasRemaining()) {
+                position += channelFor(position, src).write(src, position);
+            }
+        } finally {
+            locks.unlock(start, length, true);
         }
         long seq = commit.completed();
         if (writeCache == WriteCache.OFF) {
