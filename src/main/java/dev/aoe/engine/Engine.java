@@ -65,6 +65,11 @@ public final class Engine implements Closeable {
         }
         boolean newPort = !ports.containsKey(spec.interfaceName());
         Port port = newPort ? new Port(RawSocket.open(spec.interfaceName(), Traffic.REQUESTS)) : ports.get(spec.interfaceName());
+        if (newPort) {
+            // Receive from the start: what arrives before the export is added (the address
+            // probe's own query among it) meets no target and is dropped, not answered later.
+            port.start();
+        }
         FileStore store = null;
         try {
             if (!port.isUp()) {
@@ -86,7 +91,6 @@ public final class Engine implements Closeable {
             port.add(export);
             if (newPort) {
                 ports.put(spec.interfaceName(), port);
-                port.start();
             }
             exports.put(name, export);
             port.announce(target);
