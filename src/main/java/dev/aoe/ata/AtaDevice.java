@@ -2,6 +2,7 @@ package dev.aoe.ata;
 
 import dev.aoe.protocol.AtaArg;
 import dev.aoe.store.BlockStore;
+import dev.aoe.store.WriteCache;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -45,7 +46,22 @@ public final class AtaDevice {
      * @return the reply length, or {@link #BAD_ARGUMENT}
      */
     public int execute(ByteBuffer f, int length, int maxSectors) {
-        return execute(f, length, maxSectors, true);
+        return execute(f, length, maxSectors, true, null);
+    }
+
+    /**
+     * Like {@link #execute}, for a thread that answers a batch of requests at once: a write
+     * that must be durable before its reply is written but not flushed, and recorded in
+     * {@code unflushed}, whose {@link UnflushedWrites#settle()} must run before any reply of
+     * the batch is sent. One flush then covers the whole batch.
+     */
+    public int execute(ByteBuffer f, int length, int maxSectors, UnflushedWrites unflushed) {
+        return execute(f, length, maxSectors, true, unflushed);
+    }
+
+    /** A record of unflushed writes for one thread's batches, holding up to {@code capacity}. */
+    public UnflushedWrites unflushedWrites(int capacity) {
+        return new UnflushedWrites(store, failures, capacity);
     }
 
     /**
@@ -54,10 +70,10 @@ public final class AtaDevice {
      * and flushes, leaving the request for {@link #execute} on a thread that may wait.
      */
     public int executeCached(ByteBuffer f, int length, int maxSectors) {
-        return execute(f, length, maxSectors, false);
+        return execute(f, length, maxSectors, false, null);
     }
 
-    private int execute(ByteBuffer f, int length, int maxSectors, boolean canWait) {
+    private int execute(ByteBuffer f, int length, int maxSectors, boolean canWait, UnflushedWrites unflushed) {
         int opcode = AtaArg.command(f);
         int count = AtaArg.sectorCount(f);
         if (count > maxSectors) {
@@ -74,7 +90,7 @@ public final class AtaDevice {
             return WOULD_BLOCK;
         }
         if (Ata.isRead(opcode) || Ata.isWrite(opcode)) {
-            return transfer(f, length, opcode, count, canWait);
+            return transfer(f, length, opcode, count, canWait, unflushed);
         }
         if (Ata.isFlush(opcode)) {
             try {
@@ -91,7 +107,8 @@ public final class AtaDevice {
         return reply(f, Ata.STATUS_FAILED, Ata.ERROR_ABRT, count, AtaArg.DATA);
     }
 
-    private int transfer(ByteBuffer f, int length, int opcode, int count, boolean canWait) {
+    private int transfer(ByteBuffer f, int length, int opcode, int count, boolean canWait,
+            UnflushedWrites unflushed) {
         boolean write = Ata.isWrite(opcode);
         int bytes = count * Ata.SECTOR_SIZE;
         if (write && length < AtaArg.DATA + bytes) {
@@ -108,7 +125,10 @@ public final class AtaDevice {
         // and limit frame the sectors, so nothing is copied or allocated.
         f.limit(AtaArg.DATA + bytes).position(AtaArg.DATA);
         try {
-            if (write) {
+            if (write && unflushed != null && store.writeCache() == WriteCache.OFF && unflushed.hasRoom()) {
+                store.writeUnflushed(lba, f);
+                unflushed.add(f, lba, count);
+            } else if (write) {
                 store.write(lba, f);
             } else if (canWait) {
                 store.read(lba, f);

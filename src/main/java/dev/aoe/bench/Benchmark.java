@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs the matrix: for each MTU and target, starts the target as its own process on the shared
+ * Runs the matrix, as many times as the plan says: for each MTU and target, starts the target as its own process on the shared
  * link and disk, drives every cell from this process's load generator, and samples the
  * target's CPU and garbage collections around each measured interval. Targets run one at a
  * time, each with the same file, link, load and advertised buffer count.
@@ -72,13 +72,21 @@ public final class Benchmark {
                 () -> RawSocket.open(BenchLink.INITIATOR_INTERFACE, Traffic.RESPONSES));
         try {
             LoadGenerator generator = new LoadGenerator(socket, plan.retransmitTimeout());
-            for (int mtu : plan.mtus()) {
-                link.setMtu(mtu);
-                for (TargetKind kind : plan.targets()) {
-                    for (boolean durable : new boolean[] {false, true}) {
-                        List<Operation> ops = plan.operations().stream().filter(o -> o.durable() == durable).toList();
-                        if (!ops.isEmpty()) {
-                            runTarget(generator, mtu, kind, durable, ops);
+            // Each run measures every target in turn, so a slow spell of the machine falls on
+            // one run of each rather than on every run of one target.
+            for (int run = 1; run <= plan.runs(); run++) {
+                if (plan.runs() > 1) {
+                    progress.println("==> run " + run + " of " + plan.runs());
+                }
+                for (int mtu : plan.mtus()) {
+                    link.setMtu(mtu);
+                    for (TargetKind kind : plan.targets()) {
+                        for (boolean durable : new boolean[] {false, true}) {
+                            List<Operation> ops = plan.operations().stream().filter(o -> o.durable() == durable)
+                                    .toList();
+                            if (!ops.isEmpty()) {
+                                runTarget(generator, mtu, kind, durable, ops);
+                            }
                         }
                     }
                 }
@@ -91,6 +99,7 @@ public final class Benchmark {
 
     private void runTarget(LoadGenerator generator, int mtu, TargetKind kind, boolean durable, List<Operation> ops)
             throws Exception {
+        DiskImage.sync(disk);
         GcLog gcLog = new GcLog(workDirectory.resolve("gc-" + (++starts) + ".log"));
         Path log = workDirectory.resolve(kind + "-" + starts + ".log");
         TargetProcess target = kind == TargetKind.AOE

@@ -74,8 +74,13 @@ public final class Comparison {
         return table.render(markdown);
     }
 
-    /** One line per target of the issue: met, not met, or not measured, with the deciding figures. */
-    public static List<String> verdicts(List<Pair> pairs, List<CellResult> results) {
+    /**
+     * One line per target of the issue: met, not met, or not measured, with the deciding figures.
+     *
+     * @param cells    one result per cell (the medians)
+     * @param everyRun every measured interval of every run, for the garbage-collection count
+     */
+    public static List<String> verdicts(List<Pair> pairs, List<CellResult> cells, List<CellResult> everyRun) {
         List<String> lines = new ArrayList<>();
         lines.add(verdict("throughput >= vblade in every cell", pairs, p -> true,
                 p -> p.iopsRatio() >= MIN_IOPS_RATIO, "IOPS ratio", Pair::iopsRatio));
@@ -88,13 +93,13 @@ public final class Comparison {
                 p -> p.iopsRatio() >= MIN_DURABLE_IOPS_RATIO, "IOPS ratio", Pair::iopsRatio));
         lines.add(verdict("window-1 p50 latency <= 1.2x vblade", pairs, p -> p.aoe().window() == 1,
                 p -> p.p50Ratio() <= MAX_P50_RATIO, "p50 ratio", Pair::p50Ratio));
-        long collections = results.stream().filter(r -> r.collections() >= 0).mapToLong(CellResult::collections).sum();
-        long requests = results.stream().filter(r -> r.collections() >= 0).mapToLong(r -> r.load().requests()).sum();
+        long collections = everyRun.stream().filter(r -> r.collections() >= 0).mapToLong(CellResult::collections).sum();
+        long requests = everyRun.stream().filter(r -> r.collections() >= 0).mapToLong(r -> r.load().requests()).sum();
         lines.add((collections == 0 ? "MET     " : "NOT MET ") + "no allocation per frame in steady state: "
                 + collections + " garbage collections of the engine during " + requests + " measured requests");
-        long bound = results.stream().filter(CellResult::initiatorBound).count();
+        long bound = cells.stream().filter(CellResult::initiatorBound).count();
         lines.add((bound == 0 ? "OK      " : "WARNING ") + "initiator faster than both targets: " + bound + " of "
-                + results.size() + " cells where the initiator spent at least the target's CPU per request");
+                + cells.size() + " cells where the initiator spent at least the target's CPU per request");
         return lines;
     }
 

@@ -29,4 +29,15 @@ final class DiskImage {
             file.force(true);
         }
     }
+
+    /**
+     * Writes back what an earlier target left dirty in the page cache, so the next target's
+     * flushes (ours) or synchronous writes ({@code vblade -s}) do not pay for it, and the
+     * kernel's own write-back of it does not land in the middle of a measurement.
+     */
+    static void sync(Path path) throws IOException {
+        try (FileChannel file = FileChannel.open(path, StandardOpenOption.WRITE)) {
+            file.force(true);
+        }
+    }
 }

@@ -8,10 +8,11 @@ import java.util.List;
  *
  * @param warmup           unmeasured load before each cell, so each starts in a steady state
  * @param retransmitTimeout how long the initiator waits for a reply before sending again
+ * @param runs             how many times the whole matrix runs; each figure reported is the median
  */
 public record Plan(List<Integer> mtus, List<Integer> windows, List<AccessPattern> patterns,
                    List<Operation> operations, List<TargetKind> targets, Duration measured, Duration warmup,
-                   long diskBytes, Duration retransmitTimeout, boolean memory) {
+                   long diskBytes, Duration retransmitTimeout, boolean memory, int runs) {
     /** Smallest MTU that carries a one-sector request: (MTU - 36) / 512 >= 1. */
     private static final int MIN_MTU = 548;
     /** Largest MTU whose frame fits the engine's and the generator's 9216-byte buffers. */
@@ -25,6 +26,9 @@ public record Plan(List<Integer> mtus, List<Integer> windows, List<AccessPattern
             if (w < 1 || w > LoadGenerator.MAX_WINDOW) {
                 throw new IllegalArgumentException("windows are 1 to " + LoadGenerator.MAX_WINDOW + ", not " + w);
             }
+        }
+        if (runs < 1) {
+            throw new IllegalArgumentException("runs must be at least 1, not " + runs);
         }
         for (int mtu : mtus) {
             if (mtu < MIN_MTU || mtu > MAX_MTU) {

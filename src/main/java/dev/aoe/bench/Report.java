@@ -6,6 +6,8 @@ import java.util.List;
 /** Everything the benchmark prints at the end: the setup, both tables, the targets and memory. */
 public final class Report {
     private final Plan plan;
+    /** Every cell of every run, and one per cell: the medians over the runs. */
+    private final List<CellResult> all;
     private final List<CellResult> results;
     private long engineOneExport = -1;
     private long engineManyExports = -1;
@@ -13,7 +15,8 @@ public final class Report {
 
     public Report(Plan plan, List<CellResult> results) {
         this.plan = plan;
-        this.results = results;
+        this.all = results;
+        this.results = Medians.of(results);
     }
 
     /** Resident set sizes in bytes; -1 for what was not measured. */
@@ -32,14 +35,19 @@ public final class Report {
                 .append(plan.measured().toMillis()).append(" ms measured; file ")
                 .append(Format.mebibytes(plan.diskBytes())).append(" fully allocated; both targets advertise buffer count ")
                 .append(plan.bufferCount()).append("; retransmit after ").append(plan.retransmitTimeout().toMillis())
-                .append(" ms\n\n");
+                .append(" ms\n");
+        if (plan.runs() > 1) {
+            out.append(bullet(markdown)).append("each figure: the median of ").append(plan.runs())
+                    .append(" runs of the whole matrix (retransmissions, errors and GCs: their sum)\n");
+        }
+        out.append('\n');
         out.append(ResultTable.render(results, markdown)).append('\n');
         List<Comparison.Pair> pairs = Comparison.pairs(results);
         if (!pairs.isEmpty()) {
             out.append(heading).append("aoe vs vblade\n\n").append(Comparison.render(pairs, markdown)).append('\n');
         }
         out.append(heading).append("targets\n\n");
-        for (String verdict : Comparison.verdicts(pairs, results)) {
+        for (String verdict : Comparison.verdicts(pairs, results, all)) {
             out.append(bullet(markdown)).append(verdict).append('\n');
         }
         if (engineOneExport >= 0) {

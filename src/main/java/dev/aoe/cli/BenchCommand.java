@@ -63,6 +63,10 @@ public class BenchCommand implements Callable<Integer> {
             description = "Initiator's retransmit timeout (default: ${DEFAULT-VALUE}).")
     long retransmitMillis;
 
+    @Option(names = "--runs", paramLabel = "N", defaultValue = "1",
+            description = "Run the whole matrix N times and report each figure's median (default: ${DEFAULT-VALUE}).")
+    int runs;
+
     @Option(names = "--quick", description = "A tiny matrix for a smoke check: MTU 1500, windows 1 and 16, 1 s cells, 32 MiB, no memory probe.")
     boolean quick;
 
@@ -113,11 +117,11 @@ public class BenchCommand implements Callable<Integer> {
         if (quick) {
             return new Plan(List.of(mtus.get(0)), QUICK_WINDOWS, List.of(AccessPattern.values()),
                     List.of(Operation.values()), kinds, QUICK_SECONDS, Duration.ofMillis(warmupMillis), QUICK_SIZE,
-                    Duration.ofMillis(retransmitMillis), false);
+                    Duration.ofMillis(retransmitMillis), false, runs);
         }
         return new Plan(mtus, windows, List.of(AccessPattern.values()), List.of(Operation.values()), kinds,
                 Duration.ofMillis(Math.round(seconds * 1000)), Duration.ofMillis(warmupMillis), Sizes.parse(size),
-                Duration.ofMillis(retransmitMillis), true);
+                Duration.ofMillis(retransmitMillis), true, runs);
     }
 
     private static void cleanUp(Benchmark benchmark, BenchLink link, Path work) {

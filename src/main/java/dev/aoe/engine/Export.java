@@ -1,25 +1,28 @@
 package dev.aoe.engine;
 
+import dev.aoe.ata.UnflushedWrites;
 import dev.aoe.store.FileStore;
 import dev.aoe.target.Target;
 
 import java.io.Closeable;
 import java.io.IOException;
 import java.time.Instant;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * A served export: its target, its store and its own I/O threads. Requests that touch a disk
- * queue here, so a slow or stalled source delays only its own export; several threads per
- * export let concurrent writes share one flush (group commit).
+ * queue here, so a slow or stalled source delays only its own export. An I/O thread takes the
+ * queued requests in batches: it writes a batch, makes its writes durable with one flush, and
+ * sends its replies with one system call. Several threads per export let reads that miss the
+ * page cache wait for the disk in parallel, and their writes share flushes too (group commit).
  */
 final class Export implements Closeable {
     private static final Logger LOG = Logger.getLogger(Export.class.getName());
     /** How often an idle I/O thread checks whether its export is closing. */
     private static final long IDLE_CHECK_MILLIS = 200;
+    /** Most requests an I/O thread takes at once; a larger backlog wakes another thread. */
+    static final int BATCH = 16;
 
     final ExportSpec spec;
     final Target target;
@@ -28,9 +31,11 @@ final class Export implements Closeable {
     /** The source was found deleted or replaced and that was logged; guarded by the engine. */
     boolean sourceGoneLogged;
     final Instant since = Instant.now();
-    private final ArrayBlockingQueue<Frame> queue;
+    private final RequestQueue queue;
     private final Thread[] workers;
     private volatile boolean closed;
+    /** Receive-thread only: requests were queued since the last {@link #wake()}. */
+    boolean wakePending;
 
     Export(ExportSpec spec, Target target, FileStore store, Port port, int ioThreads) {
         this.spec = spec;
@@ -38,7 +43,7 @@ final class Export implements Closeable {
         this.store = store;
         this.port = port;
         // Room for a few windows beyond the advertised count: tools and other initiators add up.
-        this.queue = new ArrayBlockingQueue<>(Math.max(64, spec.bufferCount() * 4));
+        this.queue = new RequestQueue(Math.max(64, spec.bufferCount() * 4));
         this.workers = new Thread[ioThreads];
         for (int i = 0; i < ioThreads; i++) {
             workers[i] = new Thread(this::work, "aoe-io-" + target + "-" + i);
@@ -52,31 +57,54 @@ final class Export implements Closeable {
         }
     }
 
-    /** Queues a request for the I/O threads; drops it when the queue is full. */
+    /**
+     * Queues a request for the I/O threads, or drops it when the queue is full; the receive
+     * loop calls {@link #wake()} once it has queued its batch.
+     */
     void submit(Frame frame) {
         if (closed || !queue.offer(frame)) {
             frame.release();
         }
     }
 
+    void wake() {
+        queue.wake();
+    }
+
     private void work() {
+        Frame[] batch = new Frame[BATCH];
+        Replies replies = port.replies(BATCH);
+        UnflushedWrites unflushed = target.unflushedWrites(BATCH);
         while (!closed) {
-            Frame frame;
+            int n;
             try {
-                frame = queue.poll(IDLE_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+                n = queue.take(batch, IDLE_CHECK_MILLIS);
             } catch (InterruptedException e) {
                 return;
             }
-            if (frame == null) {
-                continue;
+            for (int i = 0; i < n; i++) {
+                Frame frame = batch[i];
+                batch[i] = null;
+                answer(frame, replies, unflushed);
             }
-            try {
-                port.answer(target, frame);
-            } catch (RuntimeException e) {
-                // answer() has already returned the frame to the pool: releasing it again would
-                // put it there twice and hand one buffer to two requests at once.
-                LOG.log(Level.WARNING, target + ": request failed", e);
-            }
+            // Every write of the batch is durable before any of its replies leaves.
+            unflushed.settle();
+            replies.send();
+        }
+    }
+
+    private void answer(Frame frame, Replies replies, UnflushedWrites unflushed) {
+        int length;
+        try {
+            length = target.handle(frame.buffer, frame.length, unflushed);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, target + ": request failed", e);
+            length = Target.NO_REPLY;
+        }
+        if (length == Target.NO_REPLY) {
+            replies.drop(frame);
+        } else {
+            replies.add(frame, length);
         }
     }
 

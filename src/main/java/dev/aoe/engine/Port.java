@@ -34,6 +34,11 @@ final class Port implements Link, Closeable {
     private final Frame[] batch = new Frame[RawSocket.MAX_BATCH];
     private final ByteBuffer[] batchBuffers = new ByteBuffer[RawSocket.MAX_BATCH];
     private final int[] batchLengths = new int[RawSocket.MAX_BATCH];
+    /** Receive-thread only: the replies it answers itself, sent once per received batch. */
+    private final Replies replies;
+    /** Receive-thread only: exports given requests in this batch, woken once it is dispatched. */
+    private final Export[] woken = new Export[RawSocket.MAX_BATCH];
+    private int wokenCount;
     private final Thread receiver;
     private volatile int mtu;
     private volatile Export[] exports = new Export[0];
@@ -46,6 +51,7 @@ final class Port implements Link, Closeable {
         this.mac = MacAddress.of(socket.mac());
         this.mtu = socket.mtu();
         socket.setBufferSizes(POOL_FRAMES * SOCKET_BYTES_PER_FRAME, POOL_FRAMES * SOCKET_BYTES_PER_FRAME);
+        this.replies = replies(RawSocket.MAX_BATCH);
         this.receiver = new Thread(this::receive, "aoe-rx-" + socket.interfaceName());
         receiver.setDaemon(true);
     }
@@ -80,6 +86,11 @@ final class Port implements Link, Closeable {
             LOG.log(Level.FINE, "cannot read the MTU of " + interfaceName(), e);
         }
         return mtu;
+    }
+
+    /** A reply batch for one thread, holding up to {@code capacity} frames. */
+    Replies replies(int capacity) {
+        return new Replies(socket, capacity);
     }
 
     int sectorsPerFrame() {
@@ -165,6 +176,8 @@ final class Port implements Link, Closeable {
                     LOG.log(Level.WARNING, interfaceName() + ": frame dropped after an internal error", e);
                 }
             }
+            replies.send();
+            wakeExports();
             // The frames not filled move to the front; the dispatched ones now belong to others.
             System.arraycopy(batch, n, batch, 0, held - n);
             System.arraycopy(batchBuffers, n, batchBuffers, 0, held - n);
@@ -246,38 +259,48 @@ final class Port implements Link, Closeable {
     /**
      * Answers on this thread what cannot block: requests served from memory, and reads whose
      * data is in the page cache, so a window-1 request costs no hand-off to another thread.
-     * The rest queues for the export's I/O threads.
+     * The rest queues for the export's I/O threads, woken once the whole batch is dispatched.
      */
     private void deliver(Export export, Frame frame) {
-        if (Target.answersFromMemory(frame.buffer, frame.length)) {
-            answer(export.target, frame);
-            return;
+        int n;
+        try {
+            n = Target.answersFromMemory(frame.buffer, frame.length)
+                    ? export.target.handle(frame.buffer, frame.length)
+                    : export.target.handleCached(frame.buffer, frame.length);
+        } catch (RuntimeException e) {
+            // A frame the code did not foresee must never stop the port for every export.
+            LOG.log(Level.WARNING, export.target + ": frame dropped after an internal error", e);
+            n = Target.NO_REPLY;
         }
-        int n = export.target.handleCached(frame.buffer, frame.length);
         if (n == Target.WOULD_BLOCK) {
             export.submit(frame);
+            wakeLater(export);
+        } else if (n == Target.NO_REPLY) {
+            replies.drop(frame);
+        } else {
+            replies.add(frame, n);
+        }
+    }
+
+    private void wakeLater(Export export) {
+        if (export.wakePending) {
             return;
         }
-        try {
-            sendReply(frame, n);
-        } finally {
-            frame.release();
+        if (wokenCount == woken.length) {
+            export.wake();
+            return;
         }
+        export.wakePending = true;
+        woken[wokenCount++] = export;
     }
 
-    /** Handles a request, sends the reply if there is one, and returns the frame to the pool. */
-    void answer(Target target, Frame frame) {
-        try {
-            sendReply(frame, target.handle(frame.buffer, frame.length));
-        } finally {
-            frame.release();
+    private void wakeExports() {
+        for (int i = 0; i < wokenCount; i++) {
+            woken[i].wakePending = false;
+            woken[i].wake();
+            woken[i] = null;
         }
-    }
-
-    private void sendReply(Frame frame, int length) {
-        if (length != Target.NO_REPLY) {
-            send(frame, length);
-        }
+        wokenCount = 0;
     }
 
     private void send(Frame frame, int length) {

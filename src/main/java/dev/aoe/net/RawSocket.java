@@ -65,7 +65,7 @@ public final class RawSocket implements Closeable {
     private final MessageVector receiveVector = new MessageVector(MAX_BATCH);
 
     private final ReentrantLock sendBatchLock = new ReentrantLock();
-    private final MessageVector sendVector = new MessageVector(MAX_BATCH);
+    private final Sender sharedSender = new Sender();
 
     private RawSocket(String interfaceName, int ifindex, Ifreq ifreq, byte[] mac, int fd, ReadableWait readableWait,
                       boolean dropOutgoing) {
@@ -412,42 +412,64 @@ public final class RawSocket implements Closeable {
     /**
      * Sends {@code frames[i]} bytes [0, {@code lengths[i]}) for i in [0, count), in order, with
      * as few sendmmsg calls as {@link #MAX_BATCH} allows. On an error the frames before the
-     * failing one have been sent and the rest have not.
+     * failing one have been sent and the rest have not. Callers on one thread each should use a
+     * {@link #sender()} of their own instead: this one is shared under a lock.
      */
     public void sendBatch(ByteBuffer[] frames, int[] lengths, int count) throws IOException {
-        if (count < 0 || count > frames.length || count > lengths.length) {
-            throw new IllegalArgumentException("count " + count + " exceeds the frames or lengths given");
-        }
-        for (int i = 0; i < count; i++) {
-            checkFrame(frames[i], lengths[i]);
-        }
-        long stamp = enterOrThrow();
         sendBatchLock.lock();
         try {
-            int next = 0;
-            while (next < count) {
-                int chunk = Math.min(count - next, MAX_BATCH);
-                for (int i = 0; i < chunk; i++) {
-                    sendVector.setFrame(i, DirectBuffers.address(frames[next + i]), lengths[next + i]);
-                    sendVector.omitAddress(i);
-                }
-                int sent = LIBC.sendmmsg(fd, sendVector.headers(), chunk, 0);
-                if (sent > 0) {
-                    next += sent;
-                    continue;
-                }
-                if (sent == 0) {
-                    throw new NetException("send on " + interfaceName + " made no progress at frame " + next);
-                }
-                int errno = Native.errno();
-                if (errno != LinuxConstants.EINTR) {
-                    throw NetException.fromErrno("send on " + interfaceName + " (frame " + next + " of " + count + ")",
-                            errno);
-                }
-            }
+            sharedSender.send(frames, lengths, count);
         } finally {
             sendBatchLock.unlock();
-            fdGuard.unlockRead(stamp);
+        }
+    }
+
+    /** A batch sender with native message headers of its own, for one thread. */
+    public Sender sender() {
+        return new Sender();
+    }
+
+    /** Sends batches of frames with sendmmsg; confined to one thread, it allocates nothing per call. */
+    public final class Sender {
+        private final MessageVector vector = new MessageVector(MAX_BATCH);
+
+        private Sender() {
+        }
+
+        /** As {@link RawSocket#sendBatch}, without the lock. */
+        public void send(ByteBuffer[] frames, int[] lengths, int count) throws IOException {
+            if (count < 0 || count > frames.length || count > lengths.length) {
+                throw new IllegalArgumentException("count " + count + " exceeds the frames or lengths given");
+            }
+            for (int i = 0; i < count; i++) {
+                checkFrame(frames[i], lengths[i]);
+            }
+            long stamp = enterOrThrow();
+            try {
+                int next = 0;
+                while (next < count) {
+                    int chunk = Math.min(count - next, MAX_BATCH);
+                    for (int i = 0; i < chunk; i++) {
+                        vector.setFrame(i, DirectBuffers.address(frames[next + i]), lengths[next + i]);
+                        vector.omitAddress(i);
+                    }
+                    int sent = LIBC.sendmmsg(fd, vector.headers(), chunk, 0);
+                    if (sent > 0) {
+                        next += sent;
+                        continue;
+                    }
+                    if (sent == 0) {
+                        throw new NetException("send on " + interfaceName + " made no progress at frame " + next);
+                    }
+                    int errno = Native.errno();
+                    if (errno != LinuxConstants.EINTR) {
+                        throw NetException.fromErrno("send on " + interfaceName + " (frame " + next + " of " + count
+                                + ")", errno);
+                    }
+                }
+            } finally {
+                fdGuard.unlockRead(stamp);
+            }
         }
     }
 

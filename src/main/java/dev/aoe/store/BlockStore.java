@@ -47,6 +47,13 @@ public interface BlockStore extends Closeable {
      */
     void write(long lba, ByteBuffer src) throws IOException;
 
+    /**
+     * Writes like {@link #write} but returns once the data is written, before it is durable,
+     * whatever the write cache: a caller that acknowledges the write calls {@link #flush()}
+     * first. Lets one thread write a batch of requests and make them durable with one flush.
+     */
+    void writeUnflushed(long lba, ByteBuffer src) throws IOException;
+
     /** Makes every write that returned before this call durable (FLUSH CACHE). */
     void flush() throws IOException;
 }

@@ -146,12 +146,25 @@ public final class FileStore implements BlockStore {
 
     @Override
     public void write(long lba, ByteBuffer src) throws IOException {
+        long seq = writeData(lba, src);
+        if (writeCache == WriteCache.OFF) {
+            commit.awaitDurable(seq);
+        }
+    }
+
+    @Override
+    public void writeUnflushed(long lba, ByteBuffer src) throws IOException {
+        writeData(lba, src);
+    }
+
+    /** Copies the sectors into the file; returns the write's group-commit sequence number. */
+    private long writeData(long lba, ByteBuffer src) throws IOException {
         if (readOnly) {
             throw new IOException("export is read-only: " + path);
         }
         int length = src.remaining();
         long start = sourcePosition(lba, length);
-        // Only the copy into the file is exclusive; the flush below is shared by every writer.
+        // Only the copy into the file is exclusive; the flush is shared by every writer.
         locks.lock(start, length, true);
         try {
             long position = start;
@@ -161,10 +174,7 @@ public final class FileStore implements BlockStore {
         } finally {
             locks.unlock(start, length, true);
         }
-        long seq = commit.completed();
-        if (writeCache == WriteCache.OFF) {
-            commit.awaitDurable(seq);
-        }
+        return commit.completed();
     }
 
     @Override

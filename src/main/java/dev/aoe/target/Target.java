@@ -2,6 +2,7 @@ package dev.aoe.target;
 
 import dev.aoe.ata.Ata;
 import dev.aoe.ata.AtaDevice;
+import dev.aoe.ata.UnflushedWrites;
 import dev.aoe.protocol.AoeHeader;
 import dev.aoe.protocol.AtaArg;
 import dev.aoe.protocol.ConfigArg;
@@ -101,7 +102,21 @@ public final class Target {
      * @return the reply length, or {@link #NO_REPLY}
      */
     public int handle(ByteBuffer f, int length) {
-        return handle(f, length, true);
+        return handle(f, length, true, null);
+    }
+
+    /**
+     * Like {@link #handle}, for a thread that answers a batch of requests at once: a write that
+     * must be durable before its reply is recorded in {@code unflushed} instead of flushed, and
+     * {@link UnflushedWrites#settle()} must run before any reply of the batch is sent.
+     */
+    public int handle(ByteBuffer f, int length, UnflushedWrites unflushed) {
+        return handle(f, length, true, unflushed);
+    }
+
+    /** A record for {@link #handle(ByteBuffer, int, UnflushedWrites)}, for batches of up to {@code capacity}. */
+    public UnflushedWrites unflushedWrites(int capacity) {
+        return ata.unflushedWrites(capacity);
     }
 
     /**
@@ -114,17 +129,17 @@ public final class Target {
         if (AoeHeader.command(f) != AoeHeader.CMD_ATA || length < AtaArg.DATA || !Ata.isRead(AtaArg.command(f))) {
             return WOULD_BLOCK;
         }
-        return handle(f, length, false);
+        return handle(f, length, false, null);
     }
 
-    private int handle(ByteBuffer f, int length, boolean canWait) {
+    private int handle(ByteBuffer f, int length, boolean canWait, UnflushedWrites unflushed) {
         int command = AoeHeader.command(f);
         long requester = AoeHeader.source(f);
         // The request's own E flag and error byte mean nothing: only what a handler sets goes out.
         f.put(AoeHeader.VERSION_FLAGS, (byte) (f.get(AoeHeader.VERSION_FLAGS) & ~AoeHeader.FLAG_ERROR));
         f.put(AoeHeader.ERROR, (byte) 0);
         int n = switch (command) {
-            case AoeHeader.CMD_ATA -> ata(f, length, requester, canWait);
+            case AoeHeader.CMD_ATA -> ata(f, length, requester, canWait, unflushed);
             case AoeHeader.CMD_CONFIG -> ConfigCommand.handle(f, length, state, bufferCount,
                     maxSectors(link.refreshMtu(), f.capacity()));
             case AoeHeader.CMD_MASK -> MaskCommand.handle(f, length, state);
@@ -144,7 +159,7 @@ public final class Target {
         return AoeHeader.pad(f, n);
     }
 
-    private int ata(ByteBuffer f, int length, long requester, boolean canWait) {
+    private int ata(ByteBuffer f, int length, long requester, boolean canWait, UnflushedWrites unflushed) {
         if (length < AtaArg.DATA) {
             return NO_REPLY;
         }
@@ -162,7 +177,7 @@ public final class Target {
             return AtaArg.DATA;
         }
         int maxSectors = maxSectors(link.mtu(), f.capacity());
-        int n = canWait ? ata.execute(f, length, maxSectors) : ata.executeCached(f, length, maxSectors);
+        int n = canWait ? ata.execute(f, length, maxSectors, unflushed) : ata.executeCached(f, length, maxSectors);
         if (n == AtaDevice.WOULD_BLOCK) {
             return WOULD_BLOCK;
         }

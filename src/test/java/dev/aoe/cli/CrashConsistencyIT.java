@@ -151,7 +151,7 @@ class CrashConsistencyIT {
             for (int seq = writer.acked.nextSetBit(0); seq >= 0; seq = writer.acked.nextSetBit(seq + 1)) {
                 Call ack = t.ackOf(seq);
                 if (ack == null) {
-                    violations.add("seq " + seq + ": no reply sendto in the trace");
+                    violations.add("seq " + seq + ": no reply send in the trace");
                     continue;
                 }
                 long offset = writer.lba(seq) * Ata.SECTOR_SIZE;
@@ -442,7 +442,8 @@ class CrashConsistencyIT {
         int fd = -1;
         long offset = -1;
         long result = Long.MIN_VALUE;
-        byte[] bytes = new byte[0];
+        /** The buffers the call passed: one for pwrite64 and sendto, one per message for sendmmsg. */
+        final List<byte[]> buffers = new ArrayList<>();
 
         Call(String name, int start) {
             this.name = name;
@@ -480,6 +481,11 @@ class CrashConsistencyIT {
                     Call c = open.remove(resumed.group(1));
                     if (c != null) {
                         c.end = i;
+                        // strace prints some calls' buffers on return (sendmmsg among them).
+                        Matcher s = STRING.matcher(resumed.group(3));
+                        while (s.find()) {
+                            c.buffers.add(unhex(s.group(1)));
+                        }
                         result(c, resumed.group(3));
                     }
                     continue;
@@ -495,8 +501,8 @@ class CrashConsistencyIT {
                     c.fd = Integer.parseInt(fd.group(1));
                 }
                 Matcher s = STRING.matcher(args);
-                if (s.find()) {
-                    c.bytes = unhex(s.group(1));
+                while (s.find()) {
+                    c.buffers.add(unhex(s.group(1)));
                 }
                 if (c.name.equals("pwrite64")) {
                     Matcher p = PWRITE.matcher(args);
@@ -515,17 +521,28 @@ class CrashConsistencyIT {
                 if (c.result < 0) {
                     continue;
                 }
-                if (c.name.equals("sendto") && c.bytes.length >= AoeHeader.TAG + 4) {
-                    ByteBuffer f = ByteBuffer.wrap(c.bytes);
-                    if ((f.get(AoeHeader.VERSION_FLAGS) & AoeHeader.FLAG_RESPONSE) != 0
-                            && f.get(AoeHeader.COMMAND) == AoeHeader.CMD_ATA) {
-                        t.acks.putIfAbsent(f.getInt(AoeHeader.TAG), c);
+                if (c.name.equals("sendto") || c.name.equals("sendmmsg")) {
+                    // sendmmsg returns how many of its messages went out: the first ones.
+                    long sent = c.name.equals("sendto") ? Math.min(1, c.buffers.size()) : c.result;
+                    for (int i = 0; i < sent && i < c.buffers.size(); i++) {
+                        t.recordAck(c, c.buffers.get(i));
                     }
                 } else if (c.name.equals("pwrite64")) {
                     t.firstWrites.merge(((long) c.fd << 40) ^ c.offset, c, (a, b) -> a.end <= b.end ? a : b);
                 }
             }
             return t;
+        }
+
+        private void recordAck(Call c, byte[] frame) {
+            if (frame.length < AoeHeader.TAG + 4) {
+                return;
+            }
+            ByteBuffer f = ByteBuffer.wrap(frame);
+            if ((f.get(AoeHeader.VERSION_FLAGS) & AoeHeader.FLAG_RESPONSE) != 0
+                    && f.get(AoeHeader.COMMAND) == AoeHeader.CMD_ATA) {
+                acks.putIfAbsent(f.getInt(AoeHeader.TAG), c);
+            }
         }
 
         private static void result(Call c, String rest) {
@@ -544,7 +561,7 @@ class CrashConsistencyIT {
             return Arrays.copyOf(out, n);
         }
 
-        /** The first successful reply sendto that carries tag {@code seq}. */
+        /** The first successful reply send (sendto or sendmmsg) that carries tag {@code seq}. */
         Call ackOf(int seq) {
             return acks.get(seq);
         }

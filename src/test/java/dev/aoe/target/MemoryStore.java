@@ -18,6 +18,8 @@ final class MemoryStore implements BlockStore {
     boolean cached;
     int reads;
     int writes;
+    /** Writes that came through {@link #writeUnflushed}, whose caller owes a flush. */
+    int unflushedWrites;
 
     MemoryStore(int sectors) {
         this.sectors = sectors;
@@ -85,6 +87,13 @@ final class MemoryStore implements BlockStore {
             throw new IOException("write outside the store: lba " + lba + ", " + n + " bytes");
         }
         src.get(data, (int) (lba * SECTOR_SIZE), n);
+    }
+
+    /** A memory store has no cache to flush: its writes are as durable as it gets at once. */
+    @Override
+    public void writeUnflushed(long lba, ByteBuffer src) throws IOException {
+        unflushedWrites++;
+        write(lba, src);
     }
 
     @Override

@@ -1,0 +1,51 @@
+package dev.aoe.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Folds repeated runs of the matrix into one result per cell: each figure is the median of that
+ * figure over the runs, so one run disturbed by the rest of a shared machine does not set it.
+ */
+final class Medians {
+    private static final double MILLION = 1e6;
+
+    private Medians() {
+    }
+
+    /** One result per cell and target, in the order the cells first appear. */
+    static List<CellResult> of(List<CellResult> results) {
+        Map<String, List<CellResult>> cells = new LinkedHashMap<>();
+        for (CellResult r : results) {
+            String key = r.mtu() + " " + r.pattern() + " " + r.operation() + " " + r.window() + " " + r.target();
+            cells.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
+        }
+        return cells.values().stream().map(runs -> runs.size() == 1 ? runs.get(0) : median(runs)).toList();
+    }
+
+    private static CellResult median(List<CellResult> runs) {
+        CellResult first = runs.get(0);
+        double seconds = first.load().seconds();
+        long requests = Math.round(median(runs, CellResult::iops) * seconds);
+        LoadResult load = new LoadResult(requests, seconds,
+                Math.round(median(runs, r -> r.load().p50Nanos())),
+                Math.round(median(runs, r -> r.load().p99Nanos())),
+                runs.stream().mapToLong(r -> r.load().retransmits()).sum(),
+                runs.stream().mapToLong(r -> r.load().errors()).sum(),
+                median(runs, CellResult::generatorCpuPerMillion) * requests / MILLION);
+        long collections = first.collections() < 0 ? -1 : runs.stream().mapToLong(CellResult::collections).sum();
+        return new CellResult(first.mtu(), first.pattern(), first.operation(), first.window(), first.target(),
+                first.sectorsPerFrame(), load, median(runs, CellResult::targetCpuPerMillion) * requests / MILLION,
+                collections);
+    }
+
+    /** The median, or the mean of the middle two for an even count. */
+    static double median(List<CellResult> runs, ToDoubleFunction<CellResult> figure) {
+        double[] values = runs.stream().mapToDouble(figure).sorted().toArray();
+        int mid = values.length / 2;
+        return values.length % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
+    }
+}

@@ -1,0 +1,78 @@
+package dev.aoe.engine;
+
+import dev.aoe.net.RawSocket;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The replies one thread has ready, sent together with one sendmmsg and then returned to the
+ * pool with the frames that needed no reply. Confined to its thread; allocates nothing per frame.
+ */
+final class Replies {
+    private static final Logger LOG = Logger.getLogger(Replies.class.getName());
+
+    private final RawSocket.Sender sender;
+    private final String interfaceName;
+    private final Frame[] frames;
+    private final ByteBuffer[] buffers;
+    private final int[] lengths;
+    /** Frames to return to the pool after the send, replies first: [0, sending) are sent. */
+    private int sending;
+    private int held;
+
+    Replies(RawSocket socket, int capacity) {
+        this.sender = socket.sender();
+        this.interfaceName = socket.interfaceName();
+        this.frames = new Frame[capacity];
+        this.buffers = new ByteBuffer[capacity];
+        this.lengths = new int[capacity];
+    }
+
+    /** Queues the frame's reply of {@code length} bytes; sends first if the batch is full. */
+    void add(Frame frame, int length) {
+        if (held == frames.length) {
+            send();
+        }
+        // Replies stay in front of the frames without one, which only wait to be released.
+        if (sending < held) {
+            frames[held] = frames[sending];
+        }
+        frames[sending] = frame;
+        buffers[sending] = frame.buffer;
+        lengths[sending] = length;
+        sending++;
+        held++;
+    }
+
+    /** Keeps a frame that gets no reply until {@link #send()}, which returns it to the pool. */
+    void drop(Frame frame) {
+        if (held == frames.length) {
+            send();
+        }
+        frames[held++] = frame;
+    }
+
+    /** Sends every queued reply and returns all held frames to the pool. */
+    void send() {
+        if (sending > 0) {
+            try {
+                sender.send(buffers, lengths, sending);
+            } catch (IOException e) {
+                // A lost reply is retransmitted by the initiator; the engine keeps serving.
+                LOG.log(Level.FINE, interfaceName + ": send failed", e);
+            }
+        }
+        for (int i = 0; i < held; i++) {
+            frames[i].release();
+            frames[i] = null;
+            if (i < sending) {
+                buffers[i] = null;
+            }
+        }
+        sending = 0;
+        held = 0;
+    }
+}
