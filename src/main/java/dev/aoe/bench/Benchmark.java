@@ -20,10 +20,11 @@ import java.util.List;
  */
 public final class Benchmark {
     /**
-     * Load each target gets after it starts and before its first cell, unmeasured: the engine's
-     * JIT compiles its data path, and both targets fill the page cache with the file.
+     * Load of each operation each target gets after it starts and before its first cell,
+     * unmeasured: the engine's JIT compiles the data path of every operation, not only the
+     * first, and both targets fill the page cache with the file.
      */
-    private static final Duration START_WARMUP = Duration.ofSeconds(3);
+    private static final Duration START_WARMUP = Duration.ofSeconds(2);
     private static final LoadGenerator.Interval UNMEASURED = new LoadGenerator.Interval() {
         @Override
         public void opened() {
@@ -111,9 +112,11 @@ public final class Benchmark {
             int sectorsPerFrame = Math.min(info.sectorsPerFrame(), (mtu - 36) / 512);
             progress.println("==> " + kind + (durable ? " (durable writes)" : "") + ": pid " + target.pid()
                     + ", MTU " + mtu + ", " + sectorsPerFrame + " sectors per request");
-            Load warm = new Load(ops.get(0), AccessPattern.RANDOM, plan.bufferCount(), sectorsPerFrame,
-                    plan.diskBytes() / 512);
-            generator.run(info, warm, START_WARMUP, Duration.ZERO, UNMEASURED);
+            for (Operation op : ops) {
+                Load warm = new Load(op, AccessPattern.RANDOM, plan.bufferCount(), sectorsPerFrame,
+                        plan.diskBytes() / 512);
+                generator.run(info, warm, START_WARMUP, Duration.ZERO, UNMEASURED);
+            }
             for (AccessPattern pattern : plan.patterns()) {
                 for (Operation op : ops) {
                     for (int window : plan.windows()) {

@@ -31,7 +31,7 @@ import java.util.logging.Logger;
  */
 public final class Engine implements Closeable {
     private static final Logger LOG = Logger.getLogger(Engine.class.getName());
-    /** I/O threads per export: enough for a window of writes to share each flush. */
+    /** Most I/O threads per export: enough for reads that miss the page cache to wait in parallel. */
     private static final int MAX_IO_THREADS = 8;
     private static final String MODEL = "aoe-operator AoE target";
     private static final String FIRMWARE = "0.1";

@@ -7,6 +7,7 @@ import dev.aoe.target.Target;
 import java.io.Closeable;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -16,6 +17,8 @@ import java.util.logging.Logger;
  * queued requests in batches: it writes a batch, makes its writes durable with one flush, and
  * sends its replies with one system call. Several threads per export let reads that miss the
  * page cache wait for the disk in parallel, and their writes share flushes too (group commit).
+ * An export starts with one I/O thread and adds more, up to its maximum, only while requests
+ * wait with every thread busy: an idle export costs one thread.
  */
 final class Export implements Closeable {
     private static final Logger LOG = Logger.getLogger(Export.class.getName());
@@ -32,7 +35,9 @@ final class Export implements Closeable {
     boolean sourceGoneLogged;
     final Instant since = Instant.now();
     private final RequestQueue queue;
+    /** The I/O threads started so far, in order; guarded by {@code this}. */
     private final Thread[] workers;
+    private int started;
     private volatile boolean closed;
     /** Receive-thread only: requests were queued since the last {@link #wake()}. */
     boolean wakePending;
@@ -45,16 +50,21 @@ final class Export implements Closeable {
         // Room for a few windows beyond the advertised count: tools and other initiators add up.
         this.queue = new RequestQueue(Math.max(64, spec.bufferCount() * 4));
         this.workers = new Thread[ioThreads];
-        for (int i = 0; i < ioThreads; i++) {
-            workers[i] = new Thread(this::work, "aoe-io-" + target + "-" + i);
-            workers[i].setDaemon(true);
-        }
     }
 
     void start() {
-        for (Thread t : workers) {
-            t.start();
+        addWorker();
+    }
+
+    /** Starts one more I/O thread, unless all are running or the export is closing. */
+    private synchronized void addWorker() {
+        if (closed || started == workers.length) {
+            return;
         }
+        Thread t = new Thread(this::work, "aoe-io-" + target + "-" + started);
+        t.setDaemon(true);
+        workers[started++] = t;
+        t.start();
     }
 
     /**
@@ -81,6 +91,9 @@ final class Export implements Closeable {
                 n = queue.take(batch, IDLE_CHECK_MILLIS);
             } catch (InterruptedException e) {
                 return;
+            }
+            if (n > 0 && queue.unattended()) {
+                addWorker();
             }
             for (int i = 0; i < n; i++) {
                 Frame frame = batch[i];
@@ -111,8 +124,12 @@ final class Export implements Closeable {
     @Override
     public void close() throws IOException {
         // No interrupt: interrupting a thread inside FileChannel I/O closes the channel.
-        closed = true;
-        for (Thread t : workers) {
+        Thread[] running;
+        synchronized (this) {
+            closed = true;
+            running = Arrays.copyOf(workers, started);
+        }
+        for (Thread t : running) {
             try {
                 t.join(5_000);
             } catch (InterruptedException e) {

@@ -16,6 +16,8 @@ final class RequestQueue {
     private final Condition notEmpty = lock.newCondition();
     private int head;
     private int count;
+    /** Threads waiting in {@link #take}. */
+    private int waiting;
 
     RequestQueue(int capacity) {
         ring = new Frame[capacity];
@@ -60,7 +62,12 @@ final class RequestQueue {
                 if (nanos <= 0) {
                     return 0;
                 }
-                nanos = notEmpty.awaitNanos(nanos);
+                waiting++;
+                try {
+                    nanos = notEmpty.awaitNanos(nanos);
+                } finally {
+                    waiting--;
+                }
             }
             int n = Math.min(count, into.length);
             for (int i = 0; i < n; i++) {
@@ -73,6 +80,16 @@ final class RequestQueue {
                 notEmpty.signal();
             }
             return n;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether requests wait with no thread waiting to take them: every thread is busy. */
+    boolean unattended() {
+        lock.lock();
+        try {
+            return count > 0 && waiting == 0;
         } finally {
             lock.unlock();
         }

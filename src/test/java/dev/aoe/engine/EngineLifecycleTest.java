@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.aoe.ata.Ata;
+import dev.aoe.initiator.TargetInfo;
 import dev.aoe.net.RawSocket;
 import dev.aoe.protocol.AoeHeader;
+import dev.aoe.protocol.AtaArg;
 import dev.aoe.protocol.ConfigArg;
 import dev.aoe.protocol.MacAddress;
 import dev.aoe.store.StoreSpec;
@@ -62,6 +65,38 @@ class EngineLifecycleTest {
         assertEquals(EngineFixture.BUFFER_COUNT, ConfigArg.bufferCount(f));
         assertEquals(17, ConfigArg.sectorCount(f));
         assertTrue(n >= AoeHeader.MIN_FRAME, "padded to 60 bytes, got " + n);
+    }
+
+    @Test
+    void anIdleExportKeepsOneIoThreadAndABacklogAddsThreadsUpToTheLimit() throws Exception {
+        fx = EngineFixture.create(dir, 1500);
+        TargetInfo t = fx.serve(4, 2, 1 << 20);
+        fx.write(t, 0, new byte[1024]);
+        assertEquals(1, ioThreads("e4.2"), "one write needs one I/O thread");
+
+        // A burst of durable writes: while one thread flushes, the rest wait unattended.
+        RawSocket raw = fx.rawB();
+        long me = MacAddress.of(raw.mac());
+        int burst = 64;
+        ByteBuffer[] frames = new ByteBuffer[burst];
+        int[] lengths = new int[burst];
+        for (int i = 0; i < burst; i++) {
+            frames[i] = EngineFixture.frame();
+            lengths[i] = EngineFixture.ata(frames[i], t.mac(), me, 4, 2, AtaArg.AFLAG_EXTENDED | AtaArg.AFLAG_WRITE, 2,
+                    Ata.WRITE_SECTORS_EXT, 2L * i, 1000 + i) + 1024;
+        }
+        raw.sendBatch(frames, lengths, burst);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (ioThreads("e4.2") < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        int threads = ioThreads("e4.2");
+        assertTrue(threads >= 2 && threads <= 8, "a backlog adds I/O threads, up to 8: " + threads);
+    }
+
+    private static int ioThreads(String target) {
+        String prefix = "aoe-io-" + target + "-";
+        return (int) Thread.getAllStackTraces().keySet().stream().filter(th -> th.getName().startsWith(prefix)).count();
     }
 
     @Test

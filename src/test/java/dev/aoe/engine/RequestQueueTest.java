@@ -64,4 +64,14 @@ class RequestQueueTest {
         // The waiter may also have seen the frames on its own; either way it takes both at once.
         assertEquals(2, taken.get(10, TimeUnit.SECONDS));
     }
+
+    @Test
+    void requestsAreUnattendedOnlyWhileNoThreadWaits() throws Exception {
+        RequestQueue queue = new RequestQueue(4);
+        assertFalse(queue.unattended(), "nothing queued");
+        assertTrue(queue.offer(pool.take()));
+        assertTrue(queue.unattended(), "queued with no thread waiting: the export adds one");
+        assertEquals(1, queue.take(new Frame[4], 0));
+        assertFalse(queue.unattended());
+    }
 }
