@@ -24,6 +24,11 @@ final class Port implements Link, Closeable {
     /** Kernel buffering per frame at jumbo MTU (vblade's README: about 16 KiB each). */
     private static final int SOCKET_BYTES_PER_FRAME = 16 * 1024;
     private static final long POOL_WAIT_MILLIS = 100;
+    /**
+     * Replies the receive loop sends per system call. Fewer than a received batch: the
+     * initiator works on the first replies while the loop still answers the rest.
+     */
+    private static final int REPLY_GROUP = 8;
     /** Pause between receives that fail, e.g. while the interface is down. */
     private static final long RECEIVE_RETRY_MILLIS = 100;
 
@@ -34,7 +39,7 @@ final class Port implements Link, Closeable {
     private final Frame[] batch = new Frame[RawSocket.MAX_BATCH];
     private final ByteBuffer[] batchBuffers = new ByteBuffer[RawSocket.MAX_BATCH];
     private final int[] batchLengths = new int[RawSocket.MAX_BATCH];
-    /** Receive-thread only: the replies it answers itself, sent once per received batch. */
+    /** Receive-thread only: the replies it answers itself, sent in groups and at the end of each batch. */
     private final Replies replies;
     /** Receive-thread only: exports given requests in this batch, woken once it is dispatched. */
     private final Export[] woken = new Export[RawSocket.MAX_BATCH];
@@ -51,7 +56,7 @@ final class Port implements Link, Closeable {
         this.mac = MacAddress.of(socket.mac());
         this.mtu = socket.mtu();
         socket.setBufferSizes(POOL_FRAMES * SOCKET_BYTES_PER_FRAME, POOL_FRAMES * SOCKET_BYTES_PER_FRAME);
-        this.replies = replies(RawSocket.MAX_BATCH);
+        this.replies = replies(REPLY_GROUP);
         this.receiver = new Thread(this::receive, "aoe-rx-" + socket.interfaceName());
         receiver.setDaemon(true);
     }
