@@ -9,11 +9,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Runs the system tools the store tests check against (stat, losetup, mount). */
-final class Shell {
+public final class Shell {
     private Shell() {
     }
 
-    static boolean isRoot() {
+    public static boolean isRoot() {
         try {
             return "0".equals(run("id", "-u"));
         } catch (IOException e) {
@@ -21,7 +21,7 @@ final class Shell {
         }
     }
 
-    static boolean hasCommand(String name) {
+    public static boolean hasCommand(String name) {
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
             if (Files.isExecutable(Path.of(dir, name))) {
                 return true;
@@ -31,7 +31,7 @@ final class Shell {
     }
 
     /** Runs a command and returns its trimmed standard output; fails on a non-zero exit. */
-    static String run(String... command) throws IOException {
+    public static String run(String... command) throws IOException {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         try {
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
