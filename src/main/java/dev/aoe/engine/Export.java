@@ -8,6 +8,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -41,6 +42,8 @@ final class Export implements Closeable {
     private volatile boolean closed;
     /** Receive-thread only: requests were queued since the last {@link #wake()}. */
     boolean wakePending;
+    /** Requests queued or being answered by the I/O threads, replies not yet sent. */
+    private final AtomicInteger inFlight = new AtomicInteger();
 
     Export(ExportSpec spec, Target target, FileStore store, Port port, int ioThreads) {
         this.spec = spec;
@@ -72,9 +75,16 @@ final class Export implements Closeable {
      * loop calls {@link #wake()} once it has queued its batch.
      */
     void submit(Frame frame) {
-        if (closed || !queue.offer(frame)) {
+        if (!closed && queue.offer(frame)) {
+            inFlight.incrementAndGet();
+        } else {
             frame.release();
         }
+    }
+
+    /** Whether the I/O threads have nothing queued and nothing unanswered. */
+    boolean idle() {
+        return inFlight.get() == 0;
     }
 
     void wake() {
@@ -103,6 +113,7 @@ final class Export implements Closeable {
             // Every write of the batch is durable before any of its replies leaves.
             unflushed.settle();
             replies.send();
+            inFlight.addAndGet(-n);
         }
     }
 
