@@ -125,11 +125,7 @@ final class Export implements Closeable {
             LOG.log(Level.WARNING, target + ": request failed", e);
             length = Target.NO_REPLY;
         }
-        if (length == Target.NO_REPLY) {
-            replies.drop(frame);
-        } else {
-            replies.add(frame, length);
-        }
+        replies.put(frame, length);
     }
 
     @Override

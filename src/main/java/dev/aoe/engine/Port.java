@@ -291,10 +291,8 @@ final class Port implements Link, Closeable {
         if (n == Target.WOULD_BLOCK) {
             export.submit(frame);
             wakeLater(export);
-        } else if (n == Target.NO_REPLY) {
-            replies.drop(frame);
         } else {
-            replies.add(frame, n);
+            replies.put(frame, n);
         }
     }
 

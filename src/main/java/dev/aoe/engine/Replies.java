@@ -1,6 +1,7 @@
 package dev.aoe.engine;
 
 import dev.aoe.net.RawSocket;
+import dev.aoe.target.Target;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -31,8 +32,17 @@ final class Replies {
         this.lengths = new int[capacity];
     }
 
+    /** Queues the frame's reply, or keeps the frame for release when there is none ({@link Target#NO_REPLY}). */
+    void put(Frame frame, int length) {
+        if (length == Target.NO_REPLY) {
+            drop(frame);
+        } else {
+            add(frame, length);
+        }
+    }
+
     /** Queues the frame's reply of {@code length} bytes; sends first if the batch is full. */
-    void add(Frame frame, int length) {
+    private void add(Frame frame, int length) {
         if (held == frames.length) {
             send();
         }
@@ -48,7 +58,7 @@ final class Replies {
     }
 
     /** Keeps a frame that gets no reply until {@link #send()}, which returns it to the pool. */
-    void drop(Frame frame) {
+    private void drop(Frame frame) {
         if (held == frames.length) {
             send();
         }

@@ -71,11 +71,8 @@ final class RequestQueue {
             }
             int n = Math.min(count, into.length);
             for (int i = 0; i < n; i++) {
-                into[i] = ring[head];
-                ring[head] = null;
-                head = (head + 1) % ring.length;
+                into[i] = removeHead();
             }
-            count -= n;
             if (count > 0) {
                 notEmpty.signal();
             }
@@ -99,16 +96,18 @@ final class RequestQueue {
     Frame poll() {
         lock.lock();
         try {
-            if (count == 0) {
-                return null;
-            }
-            Frame frame = ring[head];
-            ring[head] = null;
-            head = (head + 1) % ring.length;
-            count--;
-            return frame;
+            return count == 0 ? null : removeHead();
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Removes the oldest frame; the caller holds the lock and has seen one queued. */
+    private Frame removeHead() {
+        Frame frame = ring[head];
+        ring[head] = null;
+        head = (head + 1) % ring.length;
+        count--;
+        return frame;
     }
 }
