@@ -65,7 +65,7 @@ public final class BenchLink implements Closeable {
         closed = true;
         for (String ns : List.of(initiatorNamespace, targetNamespace)) {
             if (Files.exists(Path.of("/run/netns", ns))) {
-                Commands.runQuietly(List.of("ip", "netns", "delete", ns));
+                Commands.runQuietly("ip", "netns", "delete", ns);
             }
         }
     }

@@ -2,7 +2,6 @@ package dev.aoe.bench;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs short system commands (ip, sync) and fails with their output when they fail. */
@@ -31,9 +30,9 @@ final class Commands {
     }
 
     /** Like {@link #run} but only reports a failure: for clean-up, which must go on regardless. */
-    static void runQuietly(List<String> command) {
+    static void runQuietly(String... command) {
         try {
-            run(command.toArray(String[]::new));
+            run(command);
         } catch (IOException e) {
             System.err.println("aoe bench: warning: " + e.getMessage());
         }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -85,11 +86,9 @@ public final class TargetProcess implements Closeable {
                 if (!process.isAlive()) {
                     throw new IOException(name + " exited with status " + process.exitValue() + ": " + logTail());
                 }
-                List<TargetInfo> found = initiator.discover(QUERY_WAIT);
-                for (TargetInfo t : found) {
-                    if (t.shelf() == shelf && t.slot() == slot) {
-                        return t;
-                    }
+                Optional<TargetInfo> found = initiator.probe(shelf, slot, QUERY_WAIT);
+                if (found.isPresent()) {
+                    return found.get();
                 }
             }
         }

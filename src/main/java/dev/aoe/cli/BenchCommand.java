@@ -17,7 +17,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -96,9 +95,9 @@ public class BenchCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(cleanup);
         try {
             List<CellResult> results = benchmark.run();
-            MemoryProbe memory = new MemoryProbe(link, work);
             Report report = new Report(plan, results);
             if (plan.memory()) {
+                MemoryProbe memory = new MemoryProbe(link, work);
                 link.setMtu(plan.mtus().get(0));
                 report.setMemory(memory.engineResidentBytes(1), memory.engineResidentBytes(MemoryProbe.MANY_EXPORTS),
                         plan.targets().contains(TargetKind.VBLADE)
@@ -130,10 +129,8 @@ public class BenchCommand implements Callable<Integer> {
         if (!Files.exists(work)) {
             return;
         }
-        try (var paths = Files.walk(work)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
+        try {
+            Cli.deleteTree(work);
         } catch (IOException e) {
             System.err.println("aoe bench: warning: cannot delete " + work + ": " + e.getMessage());
         }

@@ -5,6 +5,11 @@ import dev.aoe.engine.ExportStatus;
 import dev.aoe.store.Sizes;
 import io.quarkus.runtime.Quarkus;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+
 /** How commands talk to people: one-line errors on stderr and one-line summaries. */
 final class Cli {
     static final int FAILED = 1;
@@ -24,6 +29,15 @@ final class Cli {
                 + (s.createdSource() ? ", created" : "") + ") on " + s.interfaceName() + " (" + s.mac() + ", MTU "
                 + s.mtu() + ", " + s.sectorsPerFrame() + " sectors/frame), buffer count " + spec.bufferCount()
                 + ", write cache " + s.writeCache().toLowerCase().replace('_', '-');
+    }
+
+    /** Deletes {@code dir} and everything below it. */
+    static void deleteTree(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     /**

@@ -84,7 +84,7 @@ public class DemoCommand implements Callable<Integer> {
                 exercise(initiator, ioBytes);
             }
         } finally {
-            deleteTree(dir);
+            Cli.deleteTree(dir);
         }
         step("demo OK: the engine served e" + SHELF + "." + SLOT + " and every byte read back as written");
         return 0;
@@ -177,13 +177,5 @@ public class DemoCommand implements Callable<Integer> {
 
     private static String sha256(byte[] data) throws NoSuchAlgorithmException {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

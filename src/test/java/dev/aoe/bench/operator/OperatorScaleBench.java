@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -69,9 +70,9 @@ public final class OperatorScaleBench implements Callable<Integer> {
         try (MockCluster cluster = MockCluster.start()) {
             KubernetesClient client = cluster.client();
             cluster.registerCrd(crd);
+            Map<String, String> engineSelector = new EngineDaemonSet(config).selector();
             for (int n = 0; n < nodes; n++) {
-                cluster.readyNode(BenchExports.node(n, nodes), config.engine().namespace(),
-                        new EngineDaemonSet(config).selector());
+                cluster.readyNode(BenchExports.node(n, nodes), config.engine().namespace(), engineSelector);
             }
             ReconcileCounter counter = new ReconcileCounter();
             Operator operator = new Operator(o -> o.withKubernetesClient(client).withUseSSAToPatchPrimaryResource(false)
@@ -102,6 +103,7 @@ public final class OperatorScaleBench implements Callable<Integer> {
     }
 
     private ScaleResult run(MockCluster cluster, ReconcileCounter counter) throws Exception {
+        long quietMillis = TimeUnit.SECONDS.toMillis(quietSeconds);
         KubernetesClient client = cluster.client();
         Acceptance acceptance = new Acceptance(client, Duration.ofSeconds(timeoutSeconds));
         MemoryUse idle = MemoryUse.measure();
@@ -122,11 +124,11 @@ public final class OperatorScaleBench implements Callable<Integer> {
         long allAccepted = acceptance.awaitAll(exports);
         double cpuAfter = ProcStats.cpuSeconds(pid);
         ReconcileCounter.Snapshot atAccepted = counter.snapshot();
-        Thread.sleep(TimeUnit.SECONDS.toMillis(quietSeconds));
+        Thread.sleep(quietMillis);
         ReconcileCounter.Snapshot settled = counter.snapshot();
         int requests = cluster.requestCount() - requestsBefore;
         MemoryUse loaded = MemoryUse.measure();
-        Thread.sleep(TimeUnit.SECONDS.toMillis(quietSeconds));
+        Thread.sleep(quietMillis);
         ReconcileCounter.Snapshot beforeOneMore = counter.snapshot();
         long quietReconciles = beforeOneMore.total() - settled.total();
 
@@ -134,11 +136,11 @@ public final class OperatorScaleBench implements Callable<Integer> {
         long oneMoreStart = System.nanoTime();
         client.resource(extra).create();
         long oneMoreAccepted = acceptance.awaitOne(extra.getMetadata().getName());
-        Thread.sleep(TimeUnit.SECONDS.toMillis(quietSeconds));
+        Thread.sleep(quietMillis);
         ReconcileCounter.Snapshot after = counter.snapshot();
         ResourceID extraId = new ResourceID(extra.getMetadata().getName());
-        return new ScaleResult(exports, nodes, created - start, allAccepted - start, cpuAfter - cpuBefore,
-                atAccepted, settled, requests, TimeUnit.SECONDS.toMillis(quietSeconds), quietReconciles, idle, loaded,
+        return new ScaleResult(exports, created - start, allAccepted - start, cpuAfter - cpuBefore,
+                atAccepted, settled, requests, quietSeconds, quietReconciles, idle, loaded,
                 oneMoreAccepted - oneMoreStart, after.perExport().getOrDefault(extraId, 0),
                 after.othersSince(beforeOneMore, extraId));
     }

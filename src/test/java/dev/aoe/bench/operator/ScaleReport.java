@@ -26,10 +26,10 @@ final class ScaleReport {
         table.add(row("reconciles per export when all accepted: mean / max",
                 format("%.2f / %d", r.atAccepted().mean(), r.atAccepted().max())));
         boolean bounded = r.settled().max() <= RECONCILES_AIM && r.quietReconciles() == 0;
-        table.add(List.of(format("reconciles per export %d s later: mean / max", r.quietMillis() / 1000),
+        table.add(List.of(format("reconciles per export %d s later: mean / max", r.quietSeconds()),
                 format("%.2f / %d", r.settled().mean(), r.settled().max()),
                 format("<= %d each, none when quiet", RECONCILES_AIM), met(bounded)));
-        table.add(row(format("reconciles in the next %d s (nothing changed)", r.quietMillis() / 1000),
+        table.add(row(format("reconciles in the next %d s (nothing changed)", r.quietSeconds()),
                 Long.toString(r.quietReconciles())));
         table.add(row("API requests per export (creates and polls included)",
                 format("%.1f", (double) r.requests() / r.exports())));
