@@ -21,10 +21,6 @@ public interface AoeConfig {
     @WithDefault("eth0")
     String defaultInterface();
 
-    /** Patch by server-side apply; turn off only for API servers (or test servers) without it. */
-    @WithDefault("true")
-    boolean serverSideApply();
-
     /** The engine DaemonSet the operator owns. */
     EngineDaemonSet engine();
 

@@ -9,6 +9,7 @@ import dev.aoe.policy.PathPolicy;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.readiness.Readiness;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -26,7 +27,6 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -109,7 +109,7 @@ public class AoeExportReconciler implements Reconciler<AoeExport>, Cleaner<AoeEx
                 InformerEventSourceConfiguration.from(AoeExport.class, AoeExport.class)
                         .withName("contending-exports")
                         .withOnUpdateFilter((now, before) -> generationChanged(now, before)
-                                || ConflictResolver.deleting(now) != ConflictResolver.deleting(before))
+                                || now.isMarkedForDeletion() != before.isMarkedForDeletion())
                         .withSecondaryToPrimaryMapper(e -> contendersOf(exports, e))
                         .build(), context);
         return List.of(enginePods, nodes, daemonSets, contenders);
@@ -158,12 +158,11 @@ public class AoeExportReconciler implements Reconciler<AoeExport>, Cleaner<AoeEx
 
     private EnginePodState enginePod(String node) {
         List<Pod> pods = node == null ? List.of() : enginePods.list(engineConfig.namespace(),
-                p -> node.equals(p.getSpec().getNodeName()) && p.getMetadata().getDeletionTimestamp() == null).toList();
+                p -> node.equals(p.getSpec().getNodeName()) && !p.isMarkedForDeletion()).toList();
         if (pods.isEmpty()) {
             return EnginePodState.ABSENT;
         }
-        boolean ready = pods.stream().anyMatch(p -> p.getStatus() != null && p.getStatus().getConditions().stream()
-                .anyMatch(c -> Conditions.READY.equals(c.getType()) && StatusAggregator.TRUE.equals(c.getStatus())));
+        boolean ready = pods.stream().anyMatch(Readiness::isPodReady);
         return ready ? EnginePodState.READY : EnginePodState.NOT_READY;
     }
 
@@ -179,7 +178,7 @@ public class AoeExportReconciler implements Reconciler<AoeExport>, Cleaner<AoeEx
     }
 
     private static boolean accepted(AoeExport export, AoeExportStatus status) {
-        return !ConflictResolver.deleting(export)
+        return !export.isMarkedForDeletion()
                 && Objects.equals(status.getAcceptedGeneration(), export.getMetadata().getGeneration())
                 && status.getConditions().stream().anyMatch(c -> Conditions.ACCEPTED.equals(c.getType())
                 && StatusAggregator.TRUE.equals(c.getStatus()));
@@ -214,8 +213,8 @@ public class AoeExportReconciler implements Reconciler<AoeExport>, Cleaner<AoeEx
 
     private static Optional<String> sourceOf(AoeExport e) {
         AoeExportSpec s = e.getSpec();
-        return s == null || s.getSource() == null || s.getSource().path() == null ? Optional.empty()
-                : Optional.of(s.getNodeName() + ":" + Path.of(s.getSource().path()).normalize());
+        String path = s == null ? null : ConflictResolver.normalisedPath(s);
+        return path == null ? Optional.empty() : Optional.of(s.getNodeName() + ":" + path);
     }
 
     private static List<String> keys(String key) {

@@ -56,7 +56,7 @@ public final class ConflictResolver {
     private static Optional<AoeExport> holder(AoeExport export, Collection<AoeExport> all,
                                               BiPredicate<AoeExportSpec, AoeExportSpec> contests) {
         return all.stream()
-                .filter(other -> !sameObject(other, export) && other.getSpec() != null && !deleting(other))
+                .filter(other -> !sameObject(other, export) && other.getSpec() != null && !other.isMarkedForDeletion())
                 .filter(other -> contests.test(export.getSpec(), other.getSpec()))
                 .min(OLDEST_FIRST)
                 .filter(oldest -> OLDEST_FIRST.compare(oldest, export) < 0);
@@ -73,17 +73,13 @@ public final class ConflictResolver {
                 && pathA.equals(normalisedPath(b)) && !(a.readOnly() && b.readOnly());
     }
 
-    private static String normalisedPath(AoeExportSpec spec) {
+    static String normalisedPath(AoeExportSpec spec) {
         String path = spec.getSource() == null ? null : spec.getSource().path();
         return path == null ? null : Path.of(path).normalize().toString();
     }
 
     private static boolean sameObject(AoeExport a, AoeExport b) {
         return Objects.equals(a.getMetadata().getName(), b.getMetadata().getName());
-    }
-
-    static boolean deleting(AoeExport export) {
-        return export.getMetadata().getDeletionTimestamp() != null;
     }
 
     /** Not yet stored exports (no timestamp) count as the newest. */

@@ -122,7 +122,7 @@ public final class StatusAggregator {
     }
 
     private static String phase(AoeExport export, Verdict accepted, Verdict serving, Verdict ready, String previous) {
-        if (ConflictResolver.deleting(export)) {
+        if (export.isMarkedForDeletion()) {
             return Conditions.TERMINATING;
         }
         if (!accepted.ok()) {
@@ -137,7 +137,7 @@ public final class StatusAggregator {
     }
 
     private static String message(AoeExport export, Verdict accepted, Verdict ready) {
-        if (ConflictResolver.deleting(export)) {
+        if (export.isMarkedForDeletion()) {
             return "being deleted: waiting for the engine on node " + export.getSpec().getNodeName()
                     + " to stop serving it and release finalizer " + AoeExport.ENGINE_FINALIZER;
         }

@@ -64,8 +64,6 @@ class OperatorCommandIT {
                 .withEnv("QUARKUS_HTTP_HOST_ENABLED", "true")
                 .withEnv("QUARKUS_HTTP_PORT", String.valueOf(port))
                 .withEnv("AOE_ENGINE_NAMESPACE", NAMESPACE)
-                // The mock answers server-side apply with 415; a real API server needs no such switch.
-                .withEnv("AOE_SERVER_SIDE_APPLY", "false")
                 .start()) {
             String ready = await("readiness UP", () -> get(port, "/q/health/ready").filter(b -> b.contains("\"UP\"")),
                     operator);
