@@ -25,7 +25,9 @@ class TrafficTest {
 
     @AfterEach
     void tearDown() {
-        pair.close();
+        if (pair != null) {
+            pair.close();
+        }
     }
 
     @Test

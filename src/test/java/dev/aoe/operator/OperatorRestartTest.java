@@ -38,17 +38,7 @@ class OperatorRestartTest {
 
     @AfterEach
     void stop() {
-        for (Operator o : new Operator[] {operatorA, operatorB}) {
-            if (o != null) {
-                o.stop();
-            }
-        }
-        for (KubernetesClient c : new KubernetesClient[] {clientA, clientB, client}) {
-            if (c != null) {
-                c.close();
-            }
-        }
-        server.destroy();
+        SimulatedCluster.shutDown(server, new Operator[] {operatorA, operatorB}, clientA, clientB, client);
     }
 
     @Test

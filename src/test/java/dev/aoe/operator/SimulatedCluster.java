@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
 
@@ -56,6 +57,21 @@ final class SimulatedCluster {
         operator.register(reconciler);
         operator.start();
         return operator;
+    }
+
+    /** Stops the operators, closes the clients in the order given (nulls skipped), then destroys the server. */
+    static void shutDown(KubernetesMockServer server, Operator[] operators, KubernetesClient... clients) {
+        for (Operator o : operators) {
+            if (o != null) {
+                o.stop();
+            }
+        }
+        for (KubernetesClient c : clients) {
+            if (c != null) {
+                c.close();
+            }
+        }
+        server.destroy();
     }
 
     void node(String name) {
