@@ -13,7 +13,6 @@ public final class Conditions {
     public static final String SOURCE_CONFLICT = "SourceConflict";
     public static final String PATH_NOT_ALLOWED = "PathNotAllowed";
     public static final String NODE_NOT_FOUND = "NodeNotFound";
-    public static final String NO_ENGINE_ON_NODE = "NoEngineOnNode";
 
     // Serving reasons (the engine's report, or the operator's when there is none)
     public static final String REASON_SERVING = "Serving";
@@ -30,6 +29,10 @@ public final class Conditions {
     // Ready reasons
     public static final String REASON_READY = "Ready";
     public static final String ENGINE_NOT_READY = "EngineNotReady";
+    /** No engine pod on the node (yet: an install or a rolling restart takes seconds). */
+    public static final String NO_ENGINE_ON_NODE = "NoEngineOnNode";
+    /** No engine pod on the node, and the DaemonSet reports that it cannot create pods. */
+    public static final String ENGINE_NOT_CREATED = "EnginePodNotCreated";
     public static final String NOT_SERVING = "NotServing";
 
     // Phases

@@ -2,9 +2,10 @@ package dev.aoe.cli;
 
 import dev.aoe.agent.EngineAgent;
 import dev.aoe.agent.NetworkScope;
-import dev.aoe.agent.RunningAgent;
 import dev.aoe.config.AoeConfig;
 import dev.aoe.engine.Engine;
+import dev.aoe.health.RunningService;
+import dev.aoe.health.ServiceHealth;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import jakarta.enterprise.inject.Instance;
@@ -44,7 +45,7 @@ public class EngineCommand implements Callable<Integer> {
     AoeConfig config;
 
     @Inject
-    RunningAgent running;
+    RunningService running;
 
     @Override
     public Integer call() throws IOException {
@@ -61,7 +62,8 @@ public class EngineCommand implements Callable<Integer> {
                 return Cli.fail(NAME, "cannot watch AoeExports at " + client.get().getMasterUrl() + ": "
                         + rootCause(e).getMessage() + " (check KUBECONFIG or the pod's service account)");
             }
-            running.set(agent);
+            // Ready from here on, when every bound export is served or has a reported reason.
+            running.set(ServiceHealth.of("engine-agent", agent::ready, agent::live));
             System.out.println("engine on node " + node + " serving the AoeExports bound to it; SIGTERM stops");
             Cli.waitForStop();
             running.set(null);

@@ -1,6 +1,9 @@
 package dev.aoe.cli;
 
+import dev.aoe.health.RunningService;
+import dev.aoe.health.ServiceHealth;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.RuntimeInfo;
 import io.quarkus.runtime.Quarkus;
 import jakarta.inject.Inject;
 import picocli.CommandLine.Command;
@@ -16,16 +19,28 @@ import java.util.concurrent.Callable;
                 "e.g. AOE_POLICY_FILE_ROOTS=/var/lib/aoe AOE_ENGINE_NAMESPACE=aoe-system.",
                 "Health (/q/health) and metrics (/q/metrics) need QUARKUS_HTTP_HOST_ENABLED=true."})
 public class OperatorCommand implements Callable<Integer> {
-    /** Built by the Quarkus Operator SDK with every reconciler registered; not started (start-operator=false). */
+    /**
+     * Built by the Quarkus Operator SDK, with every reconciler registered, on first use: only this
+     * command uses it, so no other process carries a reconciler. Not started by the SDK (start-operator=false).
+     */
     @Inject
     Operator operator;
+
+    @Inject
+    RunningService running;
 
     @Override
     public Integer call() {
         operator.start();
+        // Ready once started, while its informers are synced; a standby replica (not leading)
+        // keeps its caches warm and counts as ready, so a rolling update can replace the leader.
+        RuntimeInfo info = operator.getRuntimeInfo();
+        running.set(ServiceHealth.of("operator", () -> info.isStarted() && info.allEventSourcesAreHealthy(),
+                info::isStarted));
         try {
             Quarkus.waitForExit();
         } finally {
+            running.set(null);
             operator.stop();
         }
         return 0;

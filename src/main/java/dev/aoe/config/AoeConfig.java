@@ -86,6 +86,13 @@ public interface AoeConfig {
         @WithDefault("9460")
         int port();
 
+        /**
+         * The operator's own Deployment, in the engine namespace: the owner of the engine
+         * DaemonSet, so that deleting the operator (helm uninstall, kubectl delete) deletes the
+         * engines through the garbage collector. Unset outside a cluster: the DaemonSet then has no owner.
+         */
+        Optional<String> ownerDeployment();
+
         /** The ServiceAccount the engine pods run as. */
         @WithDefault("aoe-engine")
         String serviceAccount();

@@ -6,6 +6,7 @@ import dev.aoe.api.AoeExportStatus;
 import dev.aoe.api.Conditions;
 import dev.aoe.config.AoeConfig;
 import dev.aoe.policy.PathPolicy;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -63,6 +64,7 @@ public class AoeExportReconciler implements Reconciler<AoeExport>, Cleaner<AoeEx
 
     private final AoeConfig.EngineDaemonSet engineConfig;
     private final EngineDaemonSet engineDaemonSet;
+    private final EngineCreation engineCreation;
     private final StatusAggregator aggregator;
     private final PathPolicy policy;
     private final Clock clock;
@@ -78,6 +80,7 @@ public class AoeExportReconciler implements Reconciler<AoeExport>, Cleaner<AoeEx
     public AoeExportReconciler(AoeConfig config, Clock clock) {
         this.engineConfig = config.engine();
         this.engineDaemonSet = new EngineDaemonSet(config);
+        this.engineCreation = new EngineCreation(clock);
         this.aggregator = new StatusAggregator(config.defaultInterface(), engineConfig.namespace());
         this.policy = config.pathPolicy();
         this.clock = clock;
@@ -101,7 +104,8 @@ public class AoeExportReconciler implements Reconciler<AoeExport>, Cleaner<AoeEx
                 .build(), context);
         daemonSets = new InformerEventSource<>(InformerEventSourceConfiguration.from(DaemonSet.class, AoeExport.class)
                 .withName("engine-daemonset").withNamespaces(namespace).withLabelSelector(engineDaemonSet.selectorString())
-                .withOnUpdateFilter(AoeExportReconciler::generationChanged)
+                .withOnUpdateFilter((now, before) -> generationChanged(now, before)
+                        || EngineCreation.podsScheduledChanged(now, before))
                 .withSecondaryToPrimaryMapper(d -> ids(exports.list().toList()))
                 .build(), context);
         // Bounded: an export event wakes only the exports sharing its address or its source.
@@ -118,15 +122,18 @@ public class AoeExportReconciler implements Reconciler<AoeExport>, Cleaner<AoeEx
     @Override
     public UpdateControl<AoeExport> reconcile(AoeExport export, Context<AoeExport> context) {
         KubernetesClient client = context.getClient();
-        engineDaemonSet.ensure(client, daemonSets.get(new ResourceID(engineConfig.name(), engineConfig.namespace()))
-                .orElse(null));
+        engineDaemonSet.ensure(client, cachedDaemonSet());
         AoeExportStatus status = aggregator.aggregate(export, findings(export, context), clock.instant());
         // Status first: the engine reports only on bound exports, so it never finds one without status.
         write(client, export, status);
         if (accepted(export, status) && !nodeOf(export).equals(labels(export).get(AoeExport.NODE_LABEL))) {
             ExportPatches.bindToNode(client, export, nodeOf(export));
         }
-        return UpdateControl.noUpdate();
+        // Nothing may announce why an engine pod stays missing (the DaemonSet controller's events
+        // are not watched): look again while waiting for one.
+        return Conditions.NO_ENGINE_ON_NODE.equals(readyReason(status))
+                ? UpdateControl.<AoeExport>noUpdate().rescheduleAfter(EngineCreation.RECHECK)
+                : UpdateControl.noUpdate();
     }
 
     /** Keeps the deleted export until its engine let go of it, or releases the engine's hold when the node is gone. */
@@ -153,7 +160,19 @@ public class AoeExportReconciler implements Reconciler<AoeExport>, Cleaner<AoeEx
         }
         String node = nodeOf(export);
         boolean nodeExists = node != null && nodes.get(new ResourceID(node)).isPresent();
-        return new Findings(invalid, conflict, refusal, nodeExists, enginePod(node));
+        EnginePodState pod = enginePod(node);
+        Optional<String> createFailure = pod == EnginePodState.ABSENT
+                ? engineCreation.failure(context.getClient(), cachedDaemonSet()) : Optional.empty();
+        return new Findings(invalid, conflict, refusal, nodeExists, pod, createFailure);
+    }
+
+    private DaemonSet cachedDaemonSet() {
+        return daemonSets.get(new ResourceID(engineConfig.name(), engineConfig.namespace())).orElse(null);
+    }
+
+    private static String readyReason(AoeExportStatus status) {
+        return status.getConditions().stream().filter(c -> Conditions.READY.equals(c.getType()))
+                .map(Condition::getReason).findFirst().orElse(null);
     }
 
     private EnginePodState enginePod(String node) {

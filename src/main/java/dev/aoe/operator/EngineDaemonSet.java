@@ -13,6 +13,8 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
@@ -20,6 +22,7 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -35,6 +38,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Logger;
 
 /**
  * The engine DaemonSet the operator owns: one engine per node, serving every export bound to it.
@@ -42,6 +47,11 @@ import java.util.Optional;
  * removing an export never restarts an engine. It is written only when that form changes,
  * detected by a hash of the desired spec kept in an annotation (the API server's defaulting makes
  * comparing specs field by field unreliable).
+ * <p>
+ * The operator's Deployment owns it, so whatever deletes the operator deletes the engines through
+ * the garbage collector: no privileged pod outlives the operator and its RBAC. It asks nothing of
+ * the node that Kubernetes does not guarantee everywhere: no mount propagation (which needs the
+ * host's mount to be shared); device nodes show through a plain bind mount of /dev.
  */
 public final class EngineDaemonSet {
     public static final String SPEC_HASH_ANNOTATION = "aoe.dev/spec-hash";
@@ -50,11 +60,15 @@ public final class EngineDaemonSet {
     static final String LIVE_PATH = "/q/health/live";
     private static final String DEV = "/dev";
     private static final String DEV_PREFIX = DEV + "/";
+    private static final Logger LOG = Logger.getLogger(EngineDaemonSet.class.getName());
 
     private final AoeConfig config;
     private final AoeConfig.EngineDaemonSet engine;
     /** Set on first use; recomputing it in a race gives the same value. */
     private volatile String desiredHash;
+    /** The operator's Deployment, looked up once it exists; it never changes while this operator runs. */
+    private volatile OwnerReference owner;
+    private final AtomicBoolean warnedNoOwner = new AtomicBoolean();
 
     public EngineDaemonSet(AoeConfig config) {
         this.config = config;
@@ -72,6 +86,11 @@ public final class EngineDaemonSet {
     }
 
     public DaemonSet desired() {
+        return desired(null);
+    }
+
+    /** The desired DaemonSet, owned by {@code owner} when there is one. */
+    DaemonSet desired(OwnerReference owner) {
         Map<String, String> labels = new LinkedHashMap<>(selector());
         labels.put("app.kubernetes.io/part-of", "aoe-operator");
         labels.put("app.kubernetes.io/managed-by", "aoe-operator");
@@ -118,6 +137,9 @@ public final class EngineDaemonSet {
                 .endSpec()
                 .build();
         ds.getMetadata().setAnnotations(Map.of(SPEC_HASH_ANNOTATION, hash(ds)));
+        if (owner != null) {
+            ds.getMetadata().setOwnerReferences(List.of(owner));
+        }
         return ds;
     }
 
@@ -132,20 +154,53 @@ public final class EngineDaemonSet {
      * @param current the DaemonSet as cached, or null when there is none
      */
     public void ensure(KubernetesClient client, DaemonSet current) {
+        OwnerReference owner = owner(client);
         if (current == null) {
             try {
-                client.apps().daemonSets().inNamespace(engine.namespace()).resource(desired()).create();
+                client.apps().daemonSets().inNamespace(engine.namespace()).resource(desired(owner)).create();
             } catch (KubernetesClientException e) {
                 if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
                     throw e;
                 }
             }
         } else if (!desiredHash().equals(Optional.ofNullable(current.getMetadata().getAnnotations())
-                .map(a -> a.get(SPEC_HASH_ANNOTATION)).orElse(null))) {
-            DaemonSet desired = desired();
+                .map(a -> a.get(SPEC_HASH_ANNOTATION)).orElse(null)) || !ownedBy(current, owner)) {
+            DaemonSet desired = desired(owner);
             desired.getMetadata().setResourceVersion(current.getMetadata().getResourceVersion());
             client.apps().daemonSets().inNamespace(engine.namespace()).resource(desired).update();
         }
+    }
+
+    /** Whether {@code ds} names {@code owner} (when there is one) among its owners: one from an older operator may not. */
+    private static boolean ownedBy(DaemonSet ds, OwnerReference owner) {
+        return owner == null || Optional.ofNullable(ds.getMetadata().getOwnerReferences()).orElse(List.of()).stream()
+                .anyMatch(o -> owner.getUid().equals(o.getUid()));
+    }
+
+    /**
+     * The operator's Deployment as the DaemonSet's owner, or null when none is configured or it
+     * does not exist (then the DaemonSet is created without one, and gets it on a later reconcile).
+     */
+    private OwnerReference owner(KubernetesClient client) {
+        OwnerReference known = owner;
+        Optional<String> name = engine.ownerDeployment();
+        if (known != null || name.isEmpty()) {
+            return known;
+        }
+        Deployment deployment = client.apps().deployments().inNamespace(engine.namespace()).withName(name.get()).get();
+        if (deployment == null) {
+            if (warnedNoOwner.getAndSet(true)) {
+                return null;
+            }
+            LOG.warning(() -> "no Deployment " + engine.namespace() + "/" + name.get()
+                    + " to own the engine DaemonSet; deleting the operator will not delete the engines");
+            return null;
+        }
+        known = new OwnerReferenceBuilder().withApiVersion("apps/v1").withKind("Deployment")
+                .withName(deployment.getMetadata().getName()).withUid(deployment.getMetadata().getUid())
+                .withController(true).build();
+        owner = known;
+        return known;
     }
 
     /** The desired form's hash, built once: the configuration does not change while the operator runs. */
@@ -182,26 +237,25 @@ public final class EngineDaemonSet {
     private void hostPaths(List<Volume> volumes, List<VolumeMount> mounts) {
         List<String> fileRoots = config.policy().fileRoots();
         for (int i = 0; i < fileRoots.size(); i++) {
-            hostPath(volumes, mounts, "file-root-" + i, fileRoots.get(i), "DirectoryOrCreate", null);
+            hostPath(volumes, mounts, "file-root-" + i, fileRoots.get(i), "DirectoryOrCreate");
         }
         List<String> deviceRoots = config.policy().deviceRoots();
         for (int i = 0; i < deviceRoots.size(); i++) {
             if (!deviceRoots.get(i).startsWith(DEV_PREFIX)) {
-                hostPath(volumes, mounts, "device-root-" + i, deviceRoots.get(i), "Directory", "HostToContainer");
+                hostPath(volumes, mounts, "device-root-" + i, deviceRoots.get(i), "Directory");
             }
         }
-        // Devices that appear after the pod started (hot plug) show up through propagation.
-        hostPath(volumes, mounts, "dev", DEV, "Directory", "HostToContainer");
-        hostPath(volumes, mounts, "state", engine.stateDirectory(), "DirectoryOrCreate", null);
+        // A bind mount of the host's devtmpfs: device nodes added later (hot plug) show through it as they are.
+        hostPath(volumes, mounts, "dev", DEV, "Directory");
+        hostPath(volumes, mounts, "state", engine.stateDirectory(), "DirectoryOrCreate");
         // The root file system is read-only; the JVM and jnr-ffi's native stub need a /tmp.
         volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());
         mounts.add(new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build());
     }
 
-    private static void hostPath(List<Volume> volumes, List<VolumeMount> mounts, String name, String path, String type,
-                                 String propagation) {
+    private static void hostPath(List<Volume> volumes, List<VolumeMount> mounts, String name, String path, String type) {
         volumes.add(new VolumeBuilder().withName(name).withNewHostPath().withPath(path).withType(type).endHostPath().build());
-        mounts.add(new VolumeMountBuilder().withName(name).withMountPath(path).withMountPropagation(propagation).build());
+        mounts.add(new VolumeMountBuilder().withName(name).withMountPath(path).build());
     }
 
     /**

@@ -23,9 +23,12 @@ public final class ExportEvents {
     static final String COMPONENT = "aoe-operator";
     static final String NORMAL = "Normal";
     static final String WARNING = "Warning";
-    /** Reasons of a False condition that are steps on the way, not faults. */
+    /**
+     * Reasons of a False condition that are steps on the way or heal by themselves (an engine
+     * starting, restarting or rolling to a new version), not faults.
+     */
     private static final Set<String> UNEVENTFUL_FALSE = Set.of(Conditions.STARTING, Conditions.NOT_ACCEPTED,
-            Conditions.NOT_SERVING);
+            Conditions.NOT_SERVING, Conditions.NO_ENGINE_ON_NODE, Conditions.ENGINE_NOT_READY, Conditions.ENGINE_STOPPED);
 
     private ExportEvents() {
     }

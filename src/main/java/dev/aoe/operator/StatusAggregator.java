@@ -45,7 +45,7 @@ public final class StatusAggregator {
         // A refused change leaves the last accepted form in place: the engine keeps serving it.
         Long acceptedGeneration = accepted.ok() ? Long.valueOf(generation) : previous.getAcceptedGeneration();
         Verdict serving = serving(previous.getEngine(), acceptedGeneration);
-        Verdict ready = ready(export, accepted, serving, findings.enginePod());
+        Verdict ready = ready(export, accepted, serving, findings);
 
         AoeExportStatus status = new AoeExportStatus();
         status.setConditions(List.of(
@@ -81,11 +81,6 @@ public final class StatusAggregator {
             return refused(Conditions.NODE_NOT_FOUND, "node " + node + " does not exist; nodeName is immutable: "
                     + "create a new AoeExport for an existing node (kubectl get nodes)");
         }
-        if (f.enginePod() == EnginePodState.ABSENT) {
-            return refused(Conditions.NO_ENGINE_ON_NODE, "no aoe-engine pod runs on node " + node
-                    + "; check the engine DaemonSet's node selector and the node's taints (kubectl -n "
-                    + engineNamespace + " get daemonset,pods -o wide)");
-        }
         return new Verdict(true, Conditions.VALID, export.targetName() + " on node " + node + " is accepted");
     }
 
@@ -108,9 +103,19 @@ public final class StatusAggregator {
         return new Verdict(report.isServing(), reason, message);
     }
 
-    private Verdict ready(AoeExport export, Verdict accepted, Verdict serving, EnginePodState pod) {
+    /** The engine's presence is about readiness, never acceptance: it comes and goes by itself. */
+    private Verdict ready(AoeExport export, Verdict accepted, Verdict serving, Findings f) {
         String node = export.getSpec() == null ? null : export.getSpec().getNodeName();
-        if (accepted.ok() && pod == EnginePodState.NOT_READY) {
+        if (accepted.ok() && f.enginePod() == EnginePodState.ABSENT) {
+            return f.engineCreateFailure().map(why -> new Verdict(false, Conditions.ENGINE_NOT_CREATED,
+                            "no aoe-engine pod on node " + node + ": the DaemonSet cannot create its pods: " + why
+                                    + "; fix that (kubectl -n " + engineNamespace + " describe daemonset)"))
+                    .orElseGet(() -> new Verdict(false, Conditions.NO_ENGINE_ON_NODE, "waiting for the aoe-engine pod "
+                            + "on node " + node + " (it starts within seconds of an install, an upgrade or a node joining); "
+                            + "if this lasts, the DaemonSet's node selector or the node's taints keep it off (kubectl -n "
+                            + engineNamespace + " get daemonset,pods -o wide)"));
+        }
+        if (accepted.ok() && f.enginePod() == EnginePodState.NOT_READY) {
             return new Verdict(false, Conditions.ENGINE_NOT_READY, "the aoe-engine pod on node " + node
                     + " is not Ready; see kubectl -n " + engineNamespace + " describe pods --field-selector spec.nodeName="
                     + node);

@@ -83,6 +83,8 @@ class ChartTest {
         assertEquals(List.of(
                         rule("", "pods", "list", "watch"),
                         rule("apps", "daemonsets", "list", "watch", "create", "update"),
+                        rule("apps", "deployments", "get"),
+                        rule("", "events", "list"),
                         rule("coordination.k8s.io", "leases", "get", "create", "update")),
                 rules(one(defaults, Role.class, "aoe-operator").getRules()));
         ClusterRoleBinding crb = one(defaults, ClusterRoleBinding.class, "aoe-operator");
@@ -156,6 +158,24 @@ class ChartTest {
         assertEquals("http", svc.getSpec().getPorts().get(0).getTargetPort().getStrVal());
     }
 
+    /**
+     * helm uninstall deletes the chart's objects, not the engine DaemonSet the operator created: a
+     * real cluster's garbage collector removes it only through its owner, the operator's
+     * Deployment. So the operator must be told the name the chart gives its Deployment, and be
+     * allowed to read that one Deployment.
+     */
+    @Test
+    void theOperatorKnowsItsOwnDeploymentToOwnTheEngines() {
+        Deployment d = one(defaults, Deployment.class, "aoe-operator");
+        String owner = env(d.getSpec().getTemplate().getSpec().getContainers().get(0)).get("AOE_ENGINE_OWNER_DEPLOYMENT");
+        assertEquals(d.getMetadata().getName(), owner);
+        Role role = one(defaults, Role.class, "aoe-operator");
+        PolicyRule read = role.getRules().stream().filter(r -> r.getResources().contains("deployments")).findFirst()
+                .orElseThrow();
+        assertEquals(List.of(owner), read.getResourceNames(), "only its own Deployment");
+        assertEquals(List.of("get"), read.getVerbs());
+    }
+
     @Test
     void defaultValuesReachTheOperatorAsEnvironment() {
         Map<String, String> env = env(operatorContainer(defaults));
@@ -166,6 +186,7 @@ class ChartTest {
                 Map.entry("QUARKUS_HTTP_HOST_ENABLED", "true"),
                 Map.entry("AOE_ENGINE_NAMESPACE", NAMESPACE),
                 Map.entry("AOE_ENGINE_NAME", "aoe-engine"),
+                Map.entry("AOE_ENGINE_OWNER_DEPLOYMENT", "aoe-operator"),
                 Map.entry("AOE_ENGINE_SERVICE_ACCOUNT", "aoe-engine"),
                 Map.entry("AOE_ENGINE_IMAGE", "aoe-operator:0.1.0"),
                 Map.entry("AOE_ENGINE_IMAGE_PULL_POLICY", "IfNotPresent"),

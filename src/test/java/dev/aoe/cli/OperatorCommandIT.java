@@ -14,16 +14,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
@@ -38,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 class OperatorCommandIT {
     private static final String NAMESPACE = "aoe-system";
     private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Duration LEASE_CHECK_DELAY = Duration.ofSeconds(2);
 
     KubernetesMockServer server;
     KubernetesClient client;
@@ -55,20 +50,22 @@ class OperatorCommandIT {
                 .withNewSpec().withNodeName("worker-1").endSpec()
                 .withNewStatus().addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus()
                 .build()).create();
-        int port = freePort();
-        Path kubeconfig = dir.resolve("kubeconfig");
-        Files.writeString(kubeconfig, kubeconfig(client.getMasterUrl().toString()));
+        HealthProbe probe = new HealthProbe(HealthProbe.freePort());
+        Path kubeconfig = HealthProbe.kubeconfig(dir, client.getMasterUrl().toString(), NAMESPACE);
 
         try (AoeCli.Background operator = AoeCli.aoe("operator")
                 .withEnv("KUBECONFIG", kubeconfig.toString())
                 .withEnv("QUARKUS_HTTP_HOST_ENABLED", "true")
-                .withEnv("QUARKUS_HTTP_PORT", String.valueOf(port))
+                .withEnv("QUARKUS_HTTP_PORT", String.valueOf(probe.port()))
                 .withEnv("AOE_ENGINE_NAMESPACE", NAMESPACE)
                 .start()) {
-            String ready = await("readiness UP", () -> get(port, "/q/health/ready").filter(b -> b.contains("\"UP\"")),
-                    operator);
-            assertTrue(ready.contains("UP"), ready);
-            String metrics = get(port, "/q/metrics").orElseThrow();
+            // Ready only once the operator runs: while its lease check is pending, the probe says "starting".
+            List<HealthProbe.Answer> answers = probe.untilOk("/q/health/ready", operator, WAIT);
+            HealthProbe.Answer ready = answers.get(answers.size() - 1);
+            assertTrue(ready.body().contains("\"operator\"") && ready.body().contains("UP"), ready.body());
+            assertTrue(answers.stream().anyMatch(a -> a.status() == 503 && a.body().contains("starting")),
+                    "not ready while starting: " + answers);
+            String metrics = probe.body("/q/metrics").orElseThrow();
             assertTrue(metrics.contains("# TYPE") && metrics.contains("jvm_"), "Prometheus text format expected");
 
             create("""
@@ -103,7 +100,7 @@ class OperatorCommandIT {
             assertEquals("PathNotAllowed", refused.getReason(), refused.getMessage());
             assertNotNull(client.apps().daemonSets().inNamespace(NAMESPACE).withName("aoe-engine").get(),
                     "the operator owns the engine DaemonSet");
-            System.out.println("operator process: health UP on port " + port + ", metrics served, disk-a "
+            System.out.println("operator process: health UP on port " + probe.port() + ", metrics served, disk-a "
                     + accepted.getReason() + ", outside-policy " + refused.getReason() + ", DaemonSet created");
         }
     }
@@ -120,7 +117,8 @@ class OperatorCommandIT {
                 .addNewResourceRule().withApiGroups("coordination.k8s.io").withResources("leases")
                 .withVerbs("get", "list", "watch", "create", "update", "patch").endResourceRule()
                 .endStatus().build();
-        server.expect().post().withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+        // Answered late, so the operator's start (which waits for it) takes visibly longer than its HTTP server's.
+        server.expect().post().delay(LEASE_CHECK_DELAY.toMillis()).withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
                 .andReturn(201, review).always();
     }
 
@@ -147,42 +145,5 @@ class OperatorCommandIT {
         }
         throw new AssertionError("no " + what + " within " + WAIT + "\nstdout:\n" + process.stdout()
                 + "\nstderr:\n" + process.stderr());
-    }
-
-    private static Optional<String> get(int port, String path) {
-        try {
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(2)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return r.statusCode() == 200 ? Optional.of(r.body()) : Optional.empty();
-        } catch (IOException e) {
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static String kubeconfig(String server) {
-        return """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: mock
-                  cluster: {server: "%s", insecure-skip-tls-verify: true}
-                users:
-                - name: mock
-                  user: {token: mock}
-                contexts:
-                - name: mock
-                  context: {cluster: mock, user: mock, namespace: %s}
-                current-context: mock
-                """.formatted(server, NAMESPACE);
     }
 }

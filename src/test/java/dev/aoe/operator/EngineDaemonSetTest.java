@@ -70,6 +70,10 @@ class EngineDaemonSetTest {
                 "/mnt/devices", "Directory", "/dev", "Directory", "/var/lib/aoe-operator", "DirectoryOrCreate"), hostPaths);
         assertEquals(pod.getVolumes().stream().map(Volume::getName).toList(),
                 c.getVolumeMounts().stream().map(m -> m.getName()).toList());
+        // Mount propagation needs the host's mount to be shared, which not every node has
+        // ("path /dev is mounted on /dev but it is not a shared or slave mount"); device nodes need none.
+        assertEquals(List.of(), c.getVolumeMounts().stream().filter(m -> m.getMountPropagation() != null)
+                .map(m -> m.getMountPath() + " " + m.getMountPropagation()).toList());
     }
 
     @Test

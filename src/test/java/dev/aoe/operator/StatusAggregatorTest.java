@@ -124,8 +124,7 @@ class StatusAggregatorTest {
                         Conditions.PATH_NOT_ALLOWED),
                 new Case(new Findings(List.of(), Optional.empty(), Optional.empty(), false, EnginePodState.ABSENT),
                         Conditions.NODE_NOT_FOUND),
-                new Case(new Findings(List.of(), Optional.empty(), Optional.empty(), true, EnginePodState.ABSENT),
-                        Conditions.NO_ENGINE_ON_NODE),
+                new Case(good(EnginePodState.ABSENT), Conditions.VALID),
                 new Case(good(EnginePodState.NOT_READY), Conditions.VALID))) {
             AoeExportStatus s = aggregator.aggregate(export, c.findings(), T0);
             assertEquals(c.reason(), condition(s, Conditions.ACCEPTED).getReason());
@@ -133,6 +132,55 @@ class StatusAggregatorTest {
             assertEquals(accepted ? Conditions.STARTING : Conditions.NOT_ACCEPTED, condition(s, Conditions.SERVING).getReason());
             assertEquals(accepted ? Conditions.PENDING : Conditions.FAILED, s.getPhase());
         }
+    }
+
+    /**
+     * An engine pod missing for a while (install, node joining, rolling restart) is about
+     * readiness: the export stays accepted and bound, Pending (or Degraded once it was served),
+     * never Failed, and the change is a Normal Event.
+     */
+    @Test
+    void aMissingEngineIsPendingNotFailed() {
+        AoeExport export = Exports.file("disk-a", 1, 0, "n1", "/var/lib/aoe/a.img");
+        AoeExportStatus s = aggregator.aggregate(export, good(EnginePodState.ABSENT), T0);
+        assertEquals(Conditions.VALID, condition(s, Conditions.ACCEPTED).getReason());
+        assertEquals(1L, s.getAcceptedGeneration());
+        assertEquals(Conditions.NO_ENGINE_ON_NODE, condition(s, Conditions.READY).getReason());
+        assertEquals(Conditions.PENDING, s.getPhase());
+        assertTrue(s.getMessage().startsWith("waiting for the aoe-engine pod on node n1"), s.getMessage());
+        assertEquals(ExportEvents.NORMAL, ExportEvents.type(condition(s, Conditions.READY)));
+
+        // Served, then its engine pod goes away for a restart: Degraded, still accepted.
+        export.setStatus(s);
+        s.setEngine(report(1, true, Conditions.REASON_SERVING));
+        AoeExportStatus serving = aggregator.aggregate(export, good(EnginePodState.READY), T0);
+        assertEquals(Conditions.PHASE_SERVING, serving.getPhase());
+        export.setStatus(serving);
+        serving.setEngine(report(1, false, Conditions.ENGINE_STOPPED));
+        AoeExportStatus restarting = aggregator.aggregate(export, good(EnginePodState.ABSENT), T0);
+        assertEquals("True", condition(restarting, Conditions.ACCEPTED).getStatus());
+        assertEquals(Conditions.DEGRADED, restarting.getPhase());
+        for (Condition c : restarting.getConditions()) {
+            assertEquals(ExportEvents.NORMAL, ExportEvents.type(c), c.getType() + " " + c.getReason());
+        }
+    }
+
+    /** When the DaemonSet cannot create pods, the export says so instead of suggesting selectors and taints. */
+    @Test
+    void aDaemonSetThatCannotCreatePodsIsNamed() {
+        AoeExport export = Exports.file("disk-a", 1, 0, "n1", "/var/lib/aoe/a.img");
+        Findings findings = new Findings(List.of(), Optional.empty(), Optional.empty(), true, EnginePodState.ABSENT,
+                Optional.of("Error creating: pods \"aoe-engine-\" is forbidden: error looking up service account "
+                        + "aoe-system/aoe-engine: serviceaccount \"aoe-engine\" not found"));
+        AoeExportStatus s = aggregator.aggregate(export, findings, T0);
+        assertEquals("True", condition(s, Conditions.ACCEPTED).getStatus());
+        Condition ready = condition(s, Conditions.READY);
+        assertEquals(Conditions.ENGINE_NOT_CREATED, ready.getReason());
+        assertTrue(ready.getMessage().contains("the DaemonSet cannot create its pods: Error creating")
+                && ready.getMessage().contains("serviceaccount \"aoe-engine\" not found")
+                && !ready.getMessage().contains("taints"), ready.getMessage());
+        assertEquals(Conditions.PENDING, s.getPhase());
+        assertEquals(ExportEvents.WARNING, ExportEvents.type(ready));
     }
 
     @Test
