@@ -44,8 +44,10 @@ class BlockDeviceStoreTest {
     @Test
     void sizeComesFromTheDevice() throws IOException {
         Path device = loopDevice("disk.img");
-        BlockDevices.Geometry geometry = BlockDevices.geometry(device);
-        assertEquals(new BlockDevices.Geometry(DEVICE_BYTES, SECTOR), geometry);
+        try (OpenedSource source = OpenedSource.open(StoreSpec.of(device))) {
+            assertEquals(DEVICE_BYTES, source.bytes());
+            assertEquals(SECTOR, source.logicalBlockSize());
+        }
         try (FileStore store = Stores.open(StoreSpec.of(device))) {
             assertFalse(store.created());
             assertEquals(DEVICE_BYTES / SECTOR, store.sectors());
@@ -92,7 +94,9 @@ class BlockDeviceStoreTest {
     @Test
     void directIoOn4knMediaFallsBackForSingleSectors() throws IOException {
         Path device = loopDevice("4kn.img", "--sector-size", Integer.toString(LOGICAL_4KN));
-        assertEquals(LOGICAL_4KN, BlockDevices.geometry(device).logicalBlockSize());
+        try (OpenedSource source = OpenedSource.open(StoreSpec.of(device))) {
+            assertEquals(LOGICAL_4KN, source.logicalBlockSize());
+        }
         try (FileStore store = Stores.open(StoreSpec.of(device).withDirect(true))) {
             ByteBuffer one = DirectIoTest.alignedBuffer(SECTOR);
             one.put(pattern(1)).flip();
