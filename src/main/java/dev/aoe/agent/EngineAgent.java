@@ -43,13 +43,13 @@ import java.util.logging.Logger;
  * a few times; the informer's periodic resync retries
  * what failed (a source that appears later, an interface that comes up).
  *
- * <p>Before serving, the agent checks the source on the node with {@link PathPolicy#checkOnNode}:
- * symbolic links resolved, under an allowed root, a regular file or a block device that is not in
- * use. The in-use check reads the mount table ({@code /proc/self/mountinfo} and
- * {@code /proc/1/mountinfo}): it protects the host's disks only when the engine pod sees the
- * host's mounts, that is with {@code hostPID: true} (PID 1 is then the host's init) or a host
- * {@code /proc} mounted for it. In a pod with its own PID and mount namespaces it sees only the
- * container's mounts and would let a device mounted on the host through.
+ * <p>Before serving, the agent checks the source on the node with {@link PathPolicy#checkOnNode},
+ * which gives the readable reason: a file's real path under a file root, a device's name under a
+ * device root resolving to a block device that is not in use by the mount table. That table
+ * ({@code /proc/self/mountinfo}, {@code /proc/1/mountinfo}) shows the host's mounts only with
+ * {@code hostPID: true} or a host {@code /proc}; without them the guarantee is the engine's own:
+ * it checks the descriptor it opened and opens a block device with {@code O_EXCL}, which the
+ * kernel refuses for a device mounted in any namespace (see {@code dev.aoe.store.SourceRule}).
  */
 public final class EngineAgent implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(EngineAgent.class.getName());

@@ -9,22 +9,28 @@ import dev.aoe.engine.ExportSpec;
 import dev.aoe.protocol.MacAddress;
 import dev.aoe.store.BlockStore;
 import dev.aoe.store.Sizes;
+import dev.aoe.store.SourceRule;
 import dev.aoe.store.StoreSpec;
 import dev.aoe.store.WriteCache;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Turns an accepted AoeExport into what the engine serves. The operator has validated the spec;
  * what is still wrong (a size that is not a size, say) throws IllegalArgumentException with a
- * message that names the field.
+ * message that names the field. The source carries the path policy's rule for what the engine
+ * may find once it has opened it ({@link SourceRule}): a file under the file roots, or a block
+ * device.
  */
 public final class ExportTranslator {
     private final String defaultInterface;
+    private final List<Path> fileRoots;
 
     public ExportTranslator(AoeConfig config) {
         this.defaultInterface = config.defaultInterface();
+        this.fileRoots = config.pathPolicy().fileRoots();
     }
 
     public ExportSpec translate(AoeExport export) {
@@ -37,9 +43,10 @@ public final class ExportTranslator {
                 allowlist, configString);
     }
 
-    private static StoreSpec store(AoeExportSpec spec) {
+    private StoreSpec store(AoeExportSpec spec) {
         FileSource file = spec.getSource().getFile();
         StoreSpec store = StoreSpec.of(Path.of(spec.getSource().path()))
+                .withRule(file != null ? SourceRule.fileUnder(fileRoots) : SourceRule.device())
                 .withReadOnly(spec.readOnly())
                 .withWriteCache(spec.writeCache() == WriteCacheMode.WriteBack ? WriteCache.WRITE_BACK : WriteCache.OFF);
         if (file != null && file.isCreate()) {

@@ -3,6 +3,7 @@ package dev.aoe.agent;
 import dev.aoe.api.Conditions;
 import dev.aoe.engine.EngineException;
 import dev.aoe.net.NetException;
+import dev.aoe.store.SourceNotAllowedException;
 import dev.aoe.store.StoreException;
 
 import java.nio.file.NoSuchFileException;
@@ -27,6 +28,10 @@ record Failure(String reason, String message) {
         }
         if (e instanceof NetException net && net.isNoSuchInterface()) {
             return Conditions.INTERFACE_DOWN;
+        }
+        if (e instanceof SourceNotAllowedException) {
+            // What the engine opened broke the path policy, or the kernel says the device is in use.
+            return Conditions.PATH_NOT_ALLOWED;
         }
         if (e instanceof StoreException || e instanceof NoSuchFileException) {
             return Conditions.SOURCE_UNAVAILABLE;

@@ -23,6 +23,8 @@ import java.util.Optional;
  * {@code /proc/self/mountinfo} and {@code /proc/1/mountinfo}: in a container these show the
  * host's mounts only when the pod shares the host's PID namespace (hostPID) or mounts the host's
  * {@code /proc}; otherwise the check sees the container's own mounts and misses the host's.
+ * This class gives the readable reason; the guarantee is the kernel's: the engine opens a device
+ * exclusively ({@code O_EXCL}), which fails for a device mounted or held in any namespace.
  */
 public final class Mounts {
     private final List<Path> mountInfos;

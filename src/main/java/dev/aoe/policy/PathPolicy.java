@@ -8,12 +8,26 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The security boundary of what may be exported: files only under the admin's file roots,
- * devices only under the device roots. The operator checks the path as written (normalised,
- * no {@code ..}); the engine checks again on the node after resolving symbolic links, so a link
- * inside an allowed root cannot point an export at {@code /etc/shadow} or the root disk. A device
- * must moreover not be in use on the node ({@link Mounts}): not mounted (the root filesystem
- * included), not swap, not held by device-mapper or md, nor any of its partitions or its disk.
+ * The security boundary of what may be exported. The operator checks the path as written
+ * (absolute, no {@code .} or {@code ..}, under an allowed root); the engine checks again on the
+ * node ({@link #checkOnNode}), with a rule for each kind of source:
+ * <ul>
+ *   <li><b>Files</b>: the real path, every symbolic link resolved, must stay under a file root,
+ *       so a link inside {@code /var/lib/aoe} cannot point an export at {@code /etc/shadow}; and
+ *       the name itself must not be a link (the engine opens it with {@code O_NOFOLLOW}).</li>
+ *   <li><b>Devices</b>: the admin allows the <em>name</em> under a device root, lexically: a
+ *       {@code /dev/disk/by-id} entry is a link to {@code /dev/sdX} by design, so what it
+ *       resolves to lies outside the root, always. What it resolves to must be a block device
+ *       that is not in use on the node ({@link Mounts}): not mounted (the root filesystem
+ *       included), not swap, not held by device-mapper or md, nor any of its partitions or its
+ *       disk. Whoever can make links under a device root chooses which devices may be exported,
+ *       so a device root must be writable by root only (udev's {@code /dev/disk/by-*} are).</li>
+ * </ul>
+ * These checks explain a refusal; they are made on paths, which may change before the engine
+ * opens them. The engine therefore checks again on what it opened ({@code dev.aoe.store.SourceRule}:
+ * the descriptor's kind, a file's real path from {@code /proc/self/fd}), and opens block devices
+ * exclusively ({@code O_EXCL}), which the kernel refuses for a device mounted or held in any mount
+ * namespace, including the host's when the engine runs in a pod that cannot see its mounts.
  */
 public final class PathPolicy {
     private final List<Path> fileRoots;
@@ -64,8 +78,9 @@ public final class PathPolicy {
     }
 
     /**
-     * Checks a path on the node: symbolic links resolved, the file or device kind confirmed.
-     * A missing file is checked through its nearest existing parent (it may be created).
+     * Checks a path on the node: for a file, symbolic links resolved and the kind confirmed (a
+     * missing file is checked through its nearest existing parent, it may be created); for a
+     * device, the name as written, then what it resolves to (see the class comment).
      */
     public Optional<String> checkOnNode(Path path, boolean device) throws IOException {
         Optional<String> declared = checkDeclared(path.toString(), device);
@@ -76,23 +91,32 @@ public final class PathPolicy {
         if (resolved == null) {
             return Optional.of(path + " has too many levels of symbolic links");
         }
-        Optional<String> refused = under(resolved, device, path + " (resolves to " + resolved + ")");
+        return device ? checkDevice(path, resolved) : checkFile(path, resolved);
+    }
+
+    private Optional<String> checkDevice(Path path, Path resolved) throws IOException {
+        String shown = resolved.equals(path) ? path.toString() : path + " (resolves to " + resolved + ")";
+        if (!Files.exists(resolved)) {
+            return Optional.of(shown + " does not exist");
+        }
+        if (!Stores.isBlockDevice(resolved)) {
+            return Optional.of(shown + " is not a block device");
+        }
+        Optional<String> inUse = mounts.inUse(resolved);
+        return inUse.map(why -> path + " (" + resolved + ") is in use on the node: " + why
+                + "; a device that is mounted, swap or held cannot be exported");
+    }
+
+    private Optional<String> checkFile(Path path, Path resolved) {
+        Optional<String> refused = under(resolved, false, path + " (resolves to " + resolved + ")");
         if (refused.isPresent()) {
             return refused;
         }
-        if (device) {
-            if (!Files.exists(resolved)) {
-                return Optional.of(path + " does not exist");
-            }
-            if (!Stores.isBlockDevice(resolved)) {
-                return Optional.of(path + " is not a block device");
-            }
-            Optional<String> inUse = mounts.inUse(resolved);
-            if (inUse.isPresent()) {
-                return Optional.of(path + " (" + resolved + ") is in use on the node: " + inUse.get()
-                        + "; a device that is mounted, swap or held cannot be exported");
-            }
-        } else if (Files.exists(resolved) && !Files.isRegularFile(resolved)) {
+        if (Files.isSymbolicLink(path)) {
+            return Optional.of(path + " is a symbolic link (to " + resolved + "): a file source must name the file"
+                    + " itself; use " + resolved);
+        }
+        if (Files.exists(resolved) && !Files.isRegularFile(resolved)) {
             return Optional.of(path + " is not a regular file (a file source must be one; use a device source for block devices)");
         }
         return Optional.empty();

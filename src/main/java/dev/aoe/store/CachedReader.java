@@ -5,15 +5,8 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import jnr.ffi.LastError;
-import jnr.ffi.LibraryLoader;
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
-import jnr.ffi.Runtime;
-import jnr.ffi.annotations.IgnoreError;
-import jnr.ffi.annotations.SaveError;
-import jnr.ffi.types.off_t;
-import jnr.ffi.types.ssize_t;
 
 /**
  * Reads that never wait for the disk: {@code preadv2} with {@code RWF_NOWAIT} on a read-only
@@ -22,8 +15,6 @@ import jnr.ffi.types.ssize_t;
  * answer cache hits itself and hand only misses to a thread that may wait.
  */
 final class CachedReader implements Closeable {
-    private static final int O_RDONLY = 0;
-    private static final int O_CLOEXEC = 0x80000;
     /** preadv2 flag: fail with EAGAIN instead of waiting for I/O (Linux 4.14+). */
     private static final int RWF_NOWAIT = 0x8;
     /** errno values saying the kernel or file system cannot read without waiting at all. */
@@ -35,30 +26,11 @@ final class CachedReader implements Closeable {
     private static final int IOV_BASE = 0;
     private static final int IOV_LEN = 8;
 
-    /** The subset of libc this class needs; declared here so only this class touches native code. */
-    public interface LibC {
-        @SaveError
-        int open(String path, int flags);
-
-        @SaveError
-        @ssize_t long preadv2(int fd, Pointer iov, int iovcnt, @off_t long offset, int flags);
-
-        @IgnoreError
-        int close(int fd);
-
-        String strerror(int errno);
-    }
-
-    /** Loaded on first use: jnr-ffi costs a few hundred milliseconds. */
-    private static final class Native {
-        static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
-        static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
-        static final MemoryIO MEMORY = MemoryIO.getInstance();
-    }
+    private static final MemoryIO MEMORY = MemoryIO.getInstance();
 
     private final int fd;
     /** One iovec, reused by every read under this object's lock. */
-    private final Pointer iovec = Memory.allocateDirect(Native.RUNTIME, IOVEC_SIZE, true);
+    private final Pointer iovec = Memory.allocateDirect(LibC.Native.RUNTIME, IOVEC_SIZE, true);
     /** False once the kernel said it cannot do non-blocking reads on this file: stop asking. */
     private boolean supported = true;
     private boolean closed;
@@ -67,11 +39,15 @@ final class CachedReader implements Closeable {
         this.fd = fd;
     }
 
-    static CachedReader open(Path path) throws IOException {
-        int fd = Native.LIBC.open(path.toString(), O_RDONLY | O_CLOEXEC);
+    /**
+     * @param file  what to open, {@code /proc/self/fd/N} of the source's descriptor
+     * @param shown the source's path, for messages
+     */
+    static CachedReader open(Path file, Path shown) throws IOException {
+        int fd = LibC.Native.LIBC.open(file.toString(), LibC.O_RDONLY | LibC.O_CLOEXEC, 0);
         if (fd < 0) {
-            int errno = LastError.getLastError(Native.RUNTIME);
-            throw new StoreException("open " + path + " for cached reads failed: " + Native.LIBC.strerror(errno));
+            throw new StoreException("open " + shown + " for cached reads failed: "
+                    + LibC.Native.describe(LibC.Native.errno()));
         }
         return new CachedReader(fd);
     }
@@ -87,15 +63,15 @@ final class CachedReader implements Closeable {
             return false;
         }
         int length = dst.remaining();
-        iovec.putAddress(IOV_BASE, Native.MEMORY.getDirectBufferAddress(dst) + dst.position());
+        iovec.putAddress(IOV_BASE, MEMORY.getDirectBufferAddress(dst) + dst.position());
         iovec.putLong(IOV_LEN, length);
-        long n = Native.LIBC.preadv2(fd, iovec, 1, position, RWF_NOWAIT);
+        long n = LibC.Native.LIBC.preadv2(fd, iovec, 1, position, RWF_NOWAIT);
         if (n == length) {
             dst.position(dst.position() + length);
             return true;
         }
         if (n < 0) {
-            int errno = LastError.getLastError(Native.RUNTIME);
+            int errno = LibC.Native.errno();
             supported = errno != EOPNOTSUPP && errno != EINVAL && errno != ENOSYS;
         }
         return false;
@@ -106,7 +82,7 @@ final class CachedReader implements Closeable {
     public synchronized void close() {
         if (!closed) {
             closed = true;
-            Native.LIBC.close(fd);
+            LibC.Native.LIBC.close(fd);
         }
     }
 }

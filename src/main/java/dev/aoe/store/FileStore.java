@@ -1,5 +1,6 @@
 package dev.aoe.store;
 
+import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -31,6 +32,9 @@ import java.nio.file.Path;
  * {@code fdatasync} covers writes made through either, and Linux keeps the page cache coherent
  * with direct I/O.
  *
+ * <p><b>Block devices</b> are held exclusively while the store is open ({@link DeviceClaims}):
+ * nothing mounts the device under an export, in any mount namespace.
+ *
  * <p>Do not interrupt threads doing I/O on a store: like every interruptible channel, a
  * FileChannel closes itself when a thread blocked in it is interrupted.
  */
@@ -52,10 +56,15 @@ public final class FileStore implements BlockStore {
     private final SectorLocks locks = new SectorLocks();
     /** The opened file's {@code fileKey} (device and inode), or null when the file system has none. */
     private final Object sourceKey;
+    /** A block device's exclusive claim, held while served; null for a file. */
+    private final Closeable deviceClaim;
 
-    /** Takes ownership of the channels and the reader; {@code sectors} is the window's checked length. */
-    FileStore(StoreSpec spec, long sectors, boolean created, FileChannel channel,
-            FileChannel directChannel, int directAlignment, CachedReader cachedReader, Object sourceKey) {
+    /**
+     * Takes ownership of the channels, the reader and the device claim; {@code sectors} is the
+     * window's checked length.
+     */
+    FileStore(StoreSpec spec, long sectors, boolean created, FileChannel channel, FileChannel directChannel,
+            int directAlignment, CachedReader cachedReader, Object sourceKey, Closeable deviceClaim) {
         this.path = spec.path();
         this.channel = channel;
         this.directChannel = directChannel;
@@ -68,6 +77,7 @@ public final class FileStore implements BlockStore {
         this.created = created;
         this.commit = new GroupCommit(() -> channel.force(false));
         this.sourceKey = sourceKey;
+        this.deviceClaim = deviceClaim;
     }
 
     public Path path() {
@@ -182,9 +192,10 @@ public final class FileStore implements BlockStore {
         commit.awaitDurable(commit.lastCompleted());
     }
 
+    /** Closes the channels, then lets the device go: a mount may take it from then on. */
     @Override
     public void close() throws IOException {
-        try (channel) {
+        try (deviceClaim; channel) {
             if (cachedReader != null) {
                 cachedReader.close();
             }

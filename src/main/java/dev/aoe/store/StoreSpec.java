@@ -12,7 +12,8 @@ import java.util.OptionalLong;
  * IllegalArgumentException; {@link Stores#open} checks the rest and throws {@link
  * StoreException}.
  *
- * @param path          a regular file or a block device; symbolic links are followed
+ * @param path          a regular file or a block device; what may be behind it, and whether a
+ *                      symbolic link is followed, is the rule's
  * @param createSize    bytes, a multiple of 512: create a missing file (sparse) of this size, grow
  *                      a smaller one to it; a larger file keeps its size. Empty: the file must exist.
  *                      Applied to read-only exports too. Not allowed for a block device, whose
@@ -22,6 +23,7 @@ import java.util.OptionalLong;
  * @param readOnly      open the source read-only; writes fail (vblade {@code -r})
  * @param direct        O_DIRECT where alignment allows (vblade {@code -d}), see {@link FileStore}
  * @param writeCache    when a write is acknowledged
+ * @param rule          what the opened source must be, checked on its descriptor
  */
 public record StoreSpec(
         Path path,
@@ -30,7 +32,8 @@ public record StoreSpec(
         OptionalLong lengthSectors,
         boolean readOnly,
         boolean direct,
-        WriteCache writeCache) {
+        WriteCache writeCache,
+        SourceRule rule) {
 
     private static final long MAX_SECTORS = Long.MAX_VALUE / BlockStore.SECTOR_SIZE;
 
@@ -39,6 +42,7 @@ public record StoreSpec(
         Objects.requireNonNull(createSize, "createSize");
         Objects.requireNonNull(lengthSectors, "lengthSectors");
         Objects.requireNonNull(writeCache, "writeCache");
+        Objects.requireNonNull(rule, "rule");
         if (createSize.isPresent()) {
             long size = createSize.getAsLong();
             if (size < 0) {
@@ -77,32 +81,40 @@ public record StoreSpec(
         }
     }
 
-    /** The whole of an existing source, read-write, buffered, acknowledged once durable. */
+    /**
+     * The whole of an existing source, read-write, buffered, acknowledged once durable; a file or
+     * a device, links followed ({@link SourceRule#ANY}).
+     */
     public static StoreSpec of(Path path) {
-        return new StoreSpec(path, OptionalLong.empty(), 0, OptionalLong.empty(), false, false, WriteCache.OFF);
+        return new StoreSpec(path, OptionalLong.empty(), 0, OptionalLong.empty(), false, false, WriteCache.OFF,
+                SourceRule.ANY);
     }
 
     public StoreSpec withCreateSize(long bytes) {
-        return new StoreSpec(path, OptionalLong.of(bytes), offsetSectors, lengthSectors, readOnly, direct, writeCache);
+        return new StoreSpec(path, OptionalLong.of(bytes), offsetSectors, lengthSectors, readOnly, direct, writeCache, rule);
     }
 
     public StoreSpec withOffsetSectors(long sectors) {
-        return new StoreSpec(path, createSize, sectors, lengthSectors, readOnly, direct, writeCache);
+        return new StoreSpec(path, createSize, sectors, lengthSectors, readOnly, direct, writeCache, rule);
     }
 
     public StoreSpec withLengthSectors(long sectors) {
-        return new StoreSpec(path, createSize, offsetSectors, OptionalLong.of(sectors), readOnly, direct, writeCache);
+        return new StoreSpec(path, createSize, offsetSectors, OptionalLong.of(sectors), readOnly, direct, writeCache, rule);
     }
 
     public StoreSpec withReadOnly(boolean value) {
-        return new StoreSpec(path, createSize, offsetSectors, lengthSectors, value, direct, writeCache);
+        return new StoreSpec(path, createSize, offsetSectors, lengthSectors, value, direct, writeCache, rule);
     }
 
     public StoreSpec withDirect(boolean value) {
-        return new StoreSpec(path, createSize, offsetSectors, lengthSectors, readOnly, value, writeCache);
+        return new StoreSpec(path, createSize, offsetSectors, lengthSectors, readOnly, value, writeCache, rule);
+    }
+
+    public StoreSpec withRule(SourceRule value) {
+        return new StoreSpec(path, createSize, offsetSectors, lengthSectors, readOnly, direct, writeCache, value);
     }
 
     public StoreSpec withWriteCache(WriteCache value) {
-        return new StoreSpec(path, createSize, offsetSectors, lengthSectors, readOnly, direct, value);
+        return new StoreSpec(path, createSize, offsetSectors, lengthSectors, readOnly, direct, value, rule);
     }
 }

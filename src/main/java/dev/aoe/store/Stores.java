@@ -1,6 +1,7 @@
 package dev.aoe.store;
 
 import com.sun.nio.file.ExtendedOpenOption;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.channels.FileChannel;
@@ -10,21 +11,17 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 
 /**
- * Opens a {@link StoreSpec}: finds out what the source is, creates or grows a file when asked,
- * checks the window against the source's size, and opens the channels.
+ * Opens a {@link StoreSpec}: opens the source by descriptor and checks what was opened
+ * ({@link OpenedSource}), creates or grows a file when asked, checks the window against the
+ * source's size, and opens the channels through the descriptor, so they reach the file checked.
  */
 public final class Stores {
     /** File type bits of {@code st_mode}. */
     private static final int S_IFMT = 0170000;
     private static final int S_IFBLK = 0060000;
-    private static final int S_IFREG = 0100000;
-    private static final int S_IFDIR = 0040000;
-    /** A created image holds a disk's data: readable by its owner only. */
-    private static final String CREATED_FILE_PERMISSIONS = "rw-------";
 
     private Stores() {
     }
@@ -32,78 +29,39 @@ public final class Stores {
     /**
      * Opens the source of {@code spec}. A missing file is created sparse when
      * {@link StoreSpec#createSize()} is given ({@link FileStore#created()} then says so), an
-     * existing smaller file is grown to it, a larger one is left alone.
+     * existing smaller file is grown to it, a larger one is left alone. A block device is held
+     * exclusively until the store is closed.
      *
-     * @throws StoreException the source is missing, of the wrong kind, smaller than the window,
-     *                        or its file system does not support O_DIRECT; nothing was created
-     * @throws IOException    the file system failed
+     * @throws SourceNotAllowedException the source is not what its rule allows, or is a device in use
+     * @throws StoreException            the source is missing, of the wrong kind, smaller than the
+     *                                   window, or its file system does not support O_DIRECT;
+     *                                   nothing was created
+     * @throws IOException               the file system failed
      */
     public static FileStore open(StoreSpec spec) throws IOException {
-        Path path = spec.path();
-        Source source = probe(spec);
-        long sourceBytes = source.blockDevice()
-                ? source.bytes()
-                : Math.max(source.bytes(), spec.createSize().orElse(0));
-        long sectors = windowSectors(spec, sourceBytes / BlockStore.SECTOR_SIZE);
-
-        boolean created = !source.exists();
-        if (created) {
-            create(path, sourceBytes);
-        } else if (source.bytes() < sourceBytes) {
-            setLength(path, sourceBytes);
-        }
-        try {
-            return openChannels(spec, sectors, created, source.logicalBlockSize());
-        } catch (IOException | RuntimeException e) {
-            if (created) {
-                Files.deleteIfExists(path);
-            }
-            throw e;
-        }
-    }
-
-    /** What is at a source's path: its current size, and the sector size its device uses. */
-    private record Source(boolean exists, boolean blockDevice, long bytes, int logicalBlockSize) {
-    }
-
-    private static Source probe(StoreSpec spec) throws IOException {
-        Path path = spec.path();
-        Integer mode = fileMode(path);
-        if (mode == null) {
-            if (spec.createSize().isEmpty()) {
-                throw new StoreException(path + " does not exist; pass a size to create it");
-            }
-            return new Source(false, false, 0, BlockStore.SECTOR_SIZE);
-        }
-        switch (mode & S_IFMT) {
-            case S_IFREG:
-                return new Source(true, false, Files.size(path), BlockStore.SECTOR_SIZE);
-            case S_IFBLK:
-                if (spec.createSize().isPresent()) {
-                    throw new StoreException(
-                            path + " is a block device, whose size comes from the device; drop the size");
+        try (OpenedSource source = OpenedSource.open(spec)) {
+            try {
+                long sourceBytes = source.blockDevice()
+                        ? source.bytes()
+                        : Math.max(source.bytes(), spec.createSize().orElse(0));
+                long sectors = windowSectors(spec, sourceBytes / BlockStore.SECTOR_SIZE);
+                if (source.bytes() < sourceBytes) {
+                    setLength(source.descriptorPath(), sourceBytes);
                 }
-                BlockDevices.Geometry geometry = BlockDevices.geometry(path);
-                return new Source(true, true, geometry.sizeBytes(), geometry.logicalBlockSize());
-            case S_IFDIR:
-                throw new StoreException(path + " is a directory; a source is a regular file or a block device");
-            default:
-                throw new StoreException(path + " is neither a regular file nor a block device");
+                return openChannels(spec, source, sectors);
+            } catch (IOException | RuntimeException e) {
+                source.deleteIfCreated(spec.path());
+                throw e;
+            }
         }
     }
 
     /** Whether {@code path} (links followed) is a block device. */
     public static boolean isBlockDevice(Path path) throws IOException {
-        Integer mode = fileMode(path);
-        return mode != null && (mode & S_IFMT) == S_IFBLK;
-    }
-
-    /** The {@code st_mode} of {@code path} (following links), or null when it does not exist. */
-    private static Integer fileMode(Path path) throws IOException {
         try {
-            return (Integer) Files.getAttribute(path, "unix:mode");
+            return ((Integer) Files.getAttribute(path, "unix:mode") & S_IFMT) == S_IFBLK;
         } catch (NoSuchFileException e) {
-            return null;
+            return false;
         }
     }
 
@@ -125,21 +83,6 @@ public final class Stores {
         return sourceSectors - offset;
     }
 
-    private static void create(Path path, long bytes) throws IOException {
-        try {
-            Files.createFile(path, PosixFilePermissions.asFileAttribute(
-                    PosixFilePermissions.fromString(CREATED_FILE_PERMISSIONS)));
-        } catch (NoSuchFileException e) {
-            throw new StoreException("cannot create " + path + ": its directory does not exist", e);
-        }
-        try {
-            setLength(path, bytes);
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(path);
-            throw e;
-        }
-    }
-
     /** Extends a regular file with ftruncate, which allocates no blocks (the file stays sparse). */
     private static void setLength(Path path, long bytes) throws IOException {
         try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw")) {
@@ -147,36 +90,38 @@ public final class Stores {
         }
     }
 
-    private static FileStore openChannels(StoreSpec spec, long sectors, boolean created, int logicalBlockSize)
-            throws IOException {
-        Path path = spec.path();
+    private static FileStore openChannels(StoreSpec spec, OpenedSource source, long sectors) throws IOException {
+        Path file = source.descriptorPath();
         OpenOption[] options = spec.readOnly()
                 ? new OpenOption[] {StandardOpenOption.READ}
                 : new OpenOption[] {StandardOpenOption.READ, StandardOpenOption.WRITE};
-        FileChannel channel = FileChannel.open(path, options);
+        FileChannel channel = FileChannel.open(file, options);
+        FileChannel direct = null;
         try {
-            // Right after the open, so it names the file opened (for telling a deleted source).
-            Object key = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+            Object key = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
             if (!spec.direct()) {
-                return new FileStore(spec, sectors, created, channel, null, 0, CachedReader.open(path), key);
+                CachedReader reader = CachedReader.open(file, spec.path());
+                return new FileStore(spec, sectors, source.created(), channel, null, 0, reader, key, source.takeClaim());
             }
-            FileChannel direct = openDirect(path, options);
-            int alignment = Math.max(logicalBlockSize, (int) Files.getFileStore(path).getBlockSize());
-            return new FileStore(spec, sectors, created, channel, direct, alignment, null, key);
+            direct = openDirect(file, spec.path(), options);
+            int alignment = Math.max(source.logicalBlockSize(), (int) Files.getFileStore(file).getBlockSize());
+            return new FileStore(spec, sectors, source.created(), channel, direct, alignment, null, key, source.takeClaim());
         } catch (IOException | RuntimeException e) {
-            channel.close();
+            try (Closeable closing = direct) {
+                channel.close();
+            }
             throw e;
         }
     }
 
     /** Opens a second, O_DIRECT channel; the buffered one opened, so a failure here is O_DIRECT's. */
-    private static FileChannel openDirect(Path path, OpenOption[] options) throws IOException {
+    private static FileChannel openDirect(Path file, Path shown, OpenOption[] options) throws IOException {
         OpenOption[] directOptions = Arrays.copyOf(options, options.length + 1);
         directOptions[options.length] = ExtendedOpenOption.DIRECT;
         try {
-            return FileChannel.open(path, directOptions);
+            return FileChannel.open(file, directOptions);
         } catch (IOException e) {
-            throw new StoreException("O_DIRECT is not supported by the file system of " + path
+            throw new StoreException("O_DIRECT is not supported by the file system of " + shown
                     + " (" + e.getMessage() + "): open it without direct I/O (drop -d)", e);
         }
     }

@@ -14,6 +14,7 @@ import dev.aoe.api.Source;
 import dev.aoe.api.WriteCacheMode;
 import dev.aoe.engine.ExportSpec;
 import dev.aoe.protocol.MacAddress;
+import dev.aoe.store.SourceRule;
 import dev.aoe.store.WriteCache;
 import org.junit.jupiter.api.Test;
 
@@ -68,6 +69,8 @@ class ExportTranslatorTest {
         assertFalse(spec.store().readOnly());
         assertFalse(spec.store().direct());
         assertEquals(WriteCache.OFF, spec.store().writeCache());
+        assertEquals(SourceRule.fileUnder(List.of(Path.of("/var/lib/aoe"))), spec.store().rule(),
+                "the engine checks the opened file against the default file root");
         assertEquals(ExportSpec.DEFAULT_BUFFER_COUNT, spec.bufferCount());
         assertArrayEquals(new long[0], spec.allowlist());
         assertArrayEquals(new byte[0], spec.configString());
@@ -88,6 +91,7 @@ class ExportTranslatorTest {
         ExportSpec spec = translator.translate(export);
         assertEquals("bond0", spec.interfaceName());
         assertEquals(Path.of("/dev/disk/by-id/ata-X"), spec.store().path());
+        assertEquals(SourceRule.device(), spec.store().rule());
         assertEquals(1024, spec.store().offsetSectors());
         assertEquals(OptionalLong.of(2048), spec.store().lengthSectors());
         assertTrue(spec.store().readOnly());

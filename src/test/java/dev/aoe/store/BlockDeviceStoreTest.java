@@ -3,15 +3,12 @@ package dev.aoe.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,26 +23,26 @@ class BlockDeviceStoreTest {
     @TempDir
     Path dir;
 
-    private final List<Path> attached = new ArrayList<>();
+    private LoopDevices loops;
 
     @BeforeEach
     void needLosetup() {
-        assumeTrue(Shell.isRoot(), "needs root for losetup");
-        assumeTrue(Shell.hasCommand("losetup"), "needs losetup (util-linux)");
+        LoopDevices.assumeAvailable();
+        loops = new LoopDevices(dir);
     }
 
     @AfterEach
     void detach() throws IOException {
-        for (Path device : attached) {
-            Shell.run("losetup", "--detach", device.toString());
-        }
+        loops.close();
     }
 
     @Test
     void sizeComesFromTheDevice() throws IOException {
         Path device = loopDevice("disk.img");
-        BlockDevices.Geometry geometry = BlockDevices.geometry(device);
-        assertEquals(new BlockDevices.Geometry(DEVICE_BYTES, SECTOR), geometry);
+        try (OpenedSource source = OpenedSource.open(StoreSpec.of(device))) {
+            assertEquals(DEVICE_BYTES, source.bytes());
+            assertEquals(SECTOR, source.logicalBlockSize());
+        }
         try (FileStore store = Stores.open(StoreSpec.of(device))) {
             assertFalse(store.created());
             assertEquals(DEVICE_BYTES / SECTOR, store.sectors());
@@ -92,7 +89,9 @@ class BlockDeviceStoreTest {
     @Test
     void directIoOn4knMediaFallsBackForSingleSectors() throws IOException {
         Path device = loopDevice("4kn.img", "--sector-size", Integer.toString(LOGICAL_4KN));
-        assertEquals(LOGICAL_4KN, BlockDevices.geometry(device).logicalBlockSize());
+        try (OpenedSource source = OpenedSource.open(StoreSpec.of(device))) {
+            assertEquals(LOGICAL_4KN, source.logicalBlockSize());
+        }
         try (FileStore store = Stores.open(StoreSpec.of(device).withDirect(true))) {
             ByteBuffer one = DirectIoTest.alignedBuffer(SECTOR);
             one.put(pattern(1)).flip();
@@ -112,14 +111,7 @@ class BlockDeviceStoreTest {
     }
 
     private Path loopDevice(String name, String... options) throws IOException {
-        Path backing = dir.resolve(name);
-        StoresTest.sparseFile(backing, DEVICE_BYTES);
-        List<String> command = new ArrayList<>(List.of("losetup", "--find", "--show"));
-        command.addAll(List.of(options));
-        command.add(backing.toString());
-        Path device = Path.of(Shell.run(command.toArray(String[]::new)));
-        attached.add(device);
-        return device;
+        return loops.attach(name, DEVICE_BYTES, options);
     }
 
     private static ByteBuffer readAt(Path path, long position, int bytes) throws IOException {

@@ -26,9 +26,9 @@ class StoreSpecTest {
     @Test
     void withersChangeOneComponent() {
         StoreSpec spec = StoreSpec.of(PATH).withCreateSize(1 << 20).withOffsetSectors(8).withLengthSectors(16)
-                .withReadOnly(true).withDirect(true).withWriteCache(WriteCache.WRITE_BACK);
+                .withReadOnly(true).withDirect(true).withWriteCache(WriteCache.WRITE_BACK).withRule(SourceRule.device());
         assertEquals(new StoreSpec(PATH, OptionalLong.of(1 << 20), 8, OptionalLong.of(16), true, true,
-                WriteCache.WRITE_BACK), spec);
+                WriteCache.WRITE_BACK, SourceRule.device()), spec);
     }
 
     @Test
