@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  * User-Agent names it, so calls a test makes to set the scene are told apart from the code's.
  * Tests that exercise the operator or the engine agent tag their client with {@link #client} and
  * hand the mock server to {@link #collect} when done; {@link RbacMinimalityTest} compares the
- * union with the chart's roles.
+ * union with the chart's roles. {@link LeaseRbacTest} takes each request in order with
+ * {@link #take}, object names included.
  */
 public final class ApiCalls {
     private static final String AGENT = "aoe-rbac-record/";
