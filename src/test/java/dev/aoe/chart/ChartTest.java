@@ -83,9 +83,10 @@ class ChartTest {
         assertEquals(List.of(
                         rule("", "pods", "list", "watch"),
                         rule("apps", "daemonsets", "list", "watch", "create", "update"),
-                        rule("apps", "deployments", "get"),
+                        rule("apps", "deployments[aoe-operator]", "get"),
                         rule("", "events", "list"),
-                        rule("coordination.k8s.io", "leases", "get", "create", "update")),
+                        rule("coordination.k8s.io", "leases[aoe-operator]", "get", "update", "patch"),
+                        rule("coordination.k8s.io", "leases", "create")),
                 rules(one(defaults, Role.class, "aoe-operator").getRules()));
         ClusterRoleBinding crb = one(defaults, ClusterRoleBinding.class, "aoe-operator");
         assertEquals("aoe-operator", crb.getRoleRef().getName());
@@ -320,10 +321,13 @@ class ChartTest {
         return group + " " + resource + " " + String.join(",", verbs);
     }
 
+    /** One line per rule; a rule restricted by resourceNames shows them as {@code resource[name,...]}. */
     private static List<String> rules(List<PolicyRule> rules) {
         return rules.stream().peek(r -> {
             assertEquals(1, r.getApiGroups().size(), "one group per rule: " + r);
             assertEquals(1, r.getResources().size(), "one resource per rule: " + r);
-        }).map(r -> rule(r.getApiGroups().get(0), r.getResources().get(0), r.getVerbs().toArray(String[]::new))).toList();
+        }).map(r -> rule(r.getApiGroups().get(0), r.getResources().get(0)
+                        + (r.getResourceNames().isEmpty() ? "" : r.getResourceNames().toString().replace(" ", "")),
+                r.getVerbs().toArray(String[]::new))).toList();
     }
 }

@@ -5,11 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.aoe.api.AoeExport;
+import dev.aoe.chart.ChartRulesReview;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview;
-import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -111,15 +110,9 @@ class OperatorCommandIT {
      * RBAC is the chart's would give.
      */
     private void allowLeaseAccess() {
-        SelfSubjectRulesReview review = new SelfSubjectRulesReviewBuilder()
-                .withNewSpec().withNamespace(NAMESPACE).endSpec()
-                .withNewStatus().withIncomplete(false)
-                .addNewResourceRule().withApiGroups("coordination.k8s.io").withResources("leases")
-                .withVerbs("get", "list", "watch", "create", "update", "patch").endResourceRule()
-                .endStatus().build();
         // Answered late, so the operator's start (which waits for it) takes visibly longer than its HTTP server's.
         server.expect().post().delay(LEASE_CHECK_DELAY.toMillis()).withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
-                .andReturn(201, review).always();
+                .andReturn(201, ChartRulesReview.operator()).always();
     }
 
     private void create(String yaml) {

@@ -99,7 +99,12 @@ public final class FaultInjectingDispatcher extends Dispatcher {
 
     /** Answers every matching request with {@code code} and {@code body}: what the mock cannot serve. */
     public Fault answer(String method, String pathRegex, int code, Object body) {
-        Fault fault = add(new Fault(method, pathRegex, b -> true, Integer.MAX_VALUE, code, Duration.ZERO, false));
+        return answer(method, pathRegex, code, body, Integer.MAX_VALUE);
+    }
+
+    /** Answers the first {@code times} matching requests with {@code code} and {@code body}, changing nothing. */
+    public Fault answer(String method, String pathRegex, int code, Object body, int times) {
+        Fault fault = add(new Fault(method, pathRegex, b -> true, times, code, Duration.ZERO, false));
         fault.answer = Serialization.asJson(body);
         return fault;
     }

@@ -1,6 +1,7 @@
 package dev.aoe.operator;
 
 import dev.aoe.api.Conditions;
+import dev.aoe.chart.ChartRulesReview;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -11,7 +12,6 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.awaitility.Awaitility.await;
@@ -65,12 +65,9 @@ class LeaderElectionTest {
     void onlyTheLeaderReconcilesAndTheOtherTakesOver() {
         server = FaultInjectingDispatcher.server(api);
         client = server.createClient();
-        // JOSDK checks the Lease permissions first; the mock cannot answer that review, an API server would.
-        api.answer("POST", "/selfsubjectrulesreviews$", 201, Map.of("apiVersion", "authorization.k8s.io/v1",
-                "kind", "SelfSubjectRulesReview", "status", Map.of("incomplete", false, "nonResourceRules", List.of(),
-                        "resourceRules", List.of(Map.of("apiGroups", List.of("coordination.k8s.io"),
-                                "resources", List.of("leases"), "verbs", List.of("get", "list", "watch", "create",
-                                        "update", "patch"))))));
+        // JOSDK checks the Lease permissions first; the mock cannot answer that review, an API server
+        // with the chart's RBAC would.
+        api.answer("POST", "/selfsubjectrulesreviews$", 201, ChartRulesReview.operator());
         SimulatedCluster cluster = new SimulatedCluster(client);
         cluster.readyNode("n-le");
         cluster.create(Exports.file("le-1", 40, 0, "n-le", "/var/lib/aoe/le-1.img"));
