@@ -102,25 +102,32 @@ public final class EngineAgent implements AutoCloseable {
         this.worker = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "aoe-engine-agent"));
     }
 
-    /** Starts watching the exports bound to this node; returns once the first list is in. */
+    /**
+     * Starts watching the exports bound to this node; returns once the first list is in. The
+     * informer is known before it runs: its first events (the exports already bound here, and any
+     * bound while the watch opens) are reconciled at once, and each reconcile reads its cache.
+     */
     public void start() {
-        informer = client.resources(AoeExport.class).withLabel(AoeExport.NODE_LABEL, node)
-                .inform(new ResourceEventHandler<>() {
-                    @Override
-                    public void onAdd(AoeExport export) {
-                        enqueue(export);
-                    }
+        SharedIndexInformer<AoeExport> created = client.resources(AoeExport.class).withLabel(AoeExport.NODE_LABEL, node)
+                .runnableInformer(RESYNC.toMillis());
+        created.addEventHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(AoeExport export) {
+                enqueue(export);
+            }
 
-                    @Override
-                    public void onUpdate(AoeExport old, AoeExport export) {
-                        enqueue(export);
-                    }
+            @Override
+            public void onUpdate(AoeExport old, AoeExport export) {
+                enqueue(export);
+            }
 
-                    @Override
-                    public void onDelete(AoeExport export, boolean finalStateUnknown) {
-                        enqueue(export);
-                    }
-                }, RESYNC.toMillis());
+            @Override
+            public void onDelete(AoeExport export, boolean finalStateUnknown) {
+                enqueue(export);
+            }
+        });
+        informer = created;
+        created.run();
         LOG.info(() -> "engine agent on node " + node + " watching exports labelled "
                 + AoeExport.NODE_LABEL + "=" + node);
     }
@@ -148,9 +155,10 @@ public final class EngineAgent implements AutoCloseable {
         worker.execute(() -> reconcile(name));
     }
 
+    /** Never throws: a task that did would be dropped by the executor without a word or a retry. */
     private void reconcile(String name) {
-        AoeExport export = informer.getStore().getByKey(name);
         try {
+            AoeExport export = informer.getStore().getByKey(name);
             if (export == null) {
                 unbound(name);
             } else if (export.isMarkedForDeletion()) {
