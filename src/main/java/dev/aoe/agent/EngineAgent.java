@@ -9,6 +9,7 @@ import dev.aoe.config.AoeConfig;
 import dev.aoe.engine.Engine;
 import dev.aoe.engine.ExportSpec;
 import dev.aoe.engine.ExportStatus;
+import dev.aoe.net.RawSocket;
 import dev.aoe.policy.PathPolicy;
 import dev.aoe.target.StateFile;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -16,15 +17,21 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -55,7 +62,10 @@ public final class EngineAgent implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(EngineAgent.class.getName());
     /** How often every bound export is reconciled again, to retry what failed. */
     static final Duration RESYNC = Duration.ofSeconds(60);
-    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+    /** How long a stopping engine spends reporting its exports stopped, and with how many writers. */
+    static final Duration STOP_REPORTS = Duration.ofSeconds(2);
+    private static final int STOP_REPORT_WRITERS = 8;
     /** A failed reconcile (the API server refusing a write, say) is retried this often, doubling the wait. */
     static final int RETRIES = 5;
     static final Duration FIRST_RETRY = Duration.ofSeconds(1);
@@ -102,27 +112,39 @@ public final class EngineAgent implements AutoCloseable {
         this.worker = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "aoe-engine-agent"));
     }
 
-    /** Starts watching the exports bound to this node; returns once the first list is in. */
+    /**
+     * Starts watching the exports bound to this node; returns once the first list is in. The
+     * informer is known before it runs: its first events (the exports already bound here, and any
+     * bound while the watch opens) are reconciled at once, and each reconcile reads its cache.
+     */
     public void start() {
-        informer = client.resources(AoeExport.class).withLabel(AoeExport.NODE_LABEL, node)
-                .inform(new ResourceEventHandler<>() {
-                    @Override
-                    public void onAdd(AoeExport export) {
-                        enqueue(export);
-                    }
+        SharedIndexInformer<AoeExport> created = client.resources(AoeExport.class).withLabel(AoeExport.NODE_LABEL, node)
+                .runnableInformer(RESYNC.toMillis());
+        created.addEventHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(AoeExport export) {
+                enqueue(export);
+            }
 
-                    @Override
-                    public void onUpdate(AoeExport old, AoeExport export) {
-                        enqueue(export);
-                    }
+            @Override
+            public void onUpdate(AoeExport old, AoeExport export) {
+                enqueue(export);
+            }
 
-                    @Override
-                    public void onDelete(AoeExport export, boolean finalStateUnknown) {
-                        enqueue(export);
-                    }
-                }, RESYNC.toMillis());
-        LOG.info(() -> "engine agent on node " + node + " watching exports labelled "
-                + AoeExport.NODE_LABEL + "=" + node);
+            @Override
+            public void onDelete(AoeExport export, boolean finalStateUnknown) {
+                enqueue(export);
+            }
+        });
+        informer = created;
+        // The reconcile thread is idle while the informer lists: it loads the socket library meanwhile.
+        worker.execute(RawSocket::loadNativeLibrary);
+        long listing = System.nanoTime();
+        created.run();
+        long listed = (System.nanoTime() - listing) / 1_000_000;
+        LOG.info(() -> "engine agent on node " + node + " watching exports labelled " + AoeExport.NODE_LABEL + "="
+                + node + " (" + created.getStore().list().size() + " listed in " + listed + " ms, process up "
+                + ManagementFactory.getRuntimeMXBean().getUptime() + " ms)");
     }
 
     /** Liveness: the informer still runs (it retries its watch by itself). */
@@ -148,9 +170,10 @@ public final class EngineAgent implements AutoCloseable {
         worker.execute(() -> reconcile(name));
     }
 
+    /** Never throws: a task that did would be dropped by the executor without a word or a retry. */
     private void reconcile(String name) {
-        AoeExport export = informer.getStore().getByKey(name);
         try {
+            AoeExport export = informer.getStore().getByKey(name);
             if (export == null) {
                 unbound(name);
             } else if (export.isMarkedForDeletion()) {
@@ -322,7 +345,14 @@ public final class EngineAgent implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops serving every export, then reports them stopped, all at once and for at most
+     * {@link #STOP_REPORTS}: a new engine starts only once this one has exited, so every second
+     * spent here is a second initiators wait. A report not written in time is corrected by the next
+     * engine's own report.
+     */
     private void stopAll() {
+        Map<AoeExport, EngineReport> stopped = new HashMap<>();
         for (Map.Entry<String, Served> entry : exports.entrySet()) {
             Served served = entry.getValue();
             if (served.spec == null) {
@@ -332,7 +362,7 @@ public final class EngineAgent implements AutoCloseable {
                 stopServing(served);
                 AoeExport export = informer.getStore().getByKey(entry.getKey());
                 if (export != null) {
-                    reporter.report(export, EngineReports.stopped(export.getMetadata().getGeneration(),
+                    stopped.put(export, EngineReports.stopped(export.getMetadata().getGeneration(),
                             served.createdSource));
                 }
             } catch (RuntimeException | IOException e) {
@@ -340,5 +370,32 @@ public final class EngineAgent implements AutoCloseable {
             }
         }
         exports.clear();
+        reportAll(stopped);
+    }
+
+    private void reportAll(Map<AoeExport, EngineReport> reports) {
+        if (reports.isEmpty()) {
+            return;
+        }
+        ExecutorService writers = Executors.newFixedThreadPool(Math.min(reports.size(), STOP_REPORT_WRITERS));
+        try {
+            List<Callable<Void>> writes = reports.entrySet().stream().map(r -> (Callable<Void>) () -> {
+                reporter.report(r.getKey(), r.getValue());
+                return null;
+            }).toList();
+            for (Future<Void> write : writers.invokeAll(writes, STOP_REPORTS.toMillis(), TimeUnit.MILLISECONDS)) {
+                try {
+                    write.get();
+                } catch (CancellationException e) {
+                    LOG.warning("stopping: a status report took longer than " + STOP_REPORTS.toMillis() + " ms; left");
+                } catch (ExecutionException e) {
+                    LOG.log(Level.WARNING, "stopping: a status report failed: " + e.getCause().getMessage(), e);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            writers.shutdownNow();
+        }
     }
 }

@@ -78,6 +78,14 @@ public final class RawSocket implements Closeable {
         this.readableWait = readableWait;
     }
 
+    /**
+     * Loads the C library binding now (a few hundred milliseconds: jnr-ffi generates it), so that
+     * a caller with idle time spends it there rather than on the first {@link #open}.
+     */
+    public static void loadNativeLibrary() {
+        // Calling any static method initializes the class, and with it LIBC.
+    }
+
     /** Opens a socket that receives every AoE frame arriving from the link ({@link Traffic#ARRIVING}). */
     public static RawSocket open(String interfaceName) throws NetException {
         return open(interfaceName, Traffic.ARRIVING);

@@ -23,6 +23,7 @@ import dev.aoe.net.NetNs;
 import dev.aoe.net.Privileges;
 import dev.aoe.net.RawSocket;
 import dev.aoe.net.VethPair;
+import dev.aoe.operator.OperatorWrites;
 import dev.aoe.protocol.MacAddress;
 import dev.aoe.target.StateFile;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -43,6 +44,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -59,6 +61,8 @@ class EngineAgentTest {
     private static final Duration REPLY = Duration.ofSeconds(2);
     private static final Duration SILENCE = Duration.ofMillis(400);
     private static final Duration SETTLE = Duration.ofMillis(600);
+    /** Serving is a probe and a few API calls: well under a second, far from the 60 s resync. */
+    private static final Duration PROMPTLY = Duration.ofSeconds(3);
     private static final long MIB = 1 << 20;
     private static final int ATA_ERR_DRDY = 0x41;
     private static final int ATA_ABRT = 0x04;
@@ -88,10 +92,14 @@ class EngineAgentTest {
         initiator = pair.inB(() -> Initiator.open(pair.interfaceB()));
         engine = new Engine(state, "testhost", PROBE);
         agentClient = ApiCalls.client(client, "engine");
-        agent = new EngineAgent(agentClient, NODE, engine, state,
+        agent = newAgent();
+        agent.start();
+    }
+
+    private EngineAgent newAgent() {
+        return new EngineAgent(agentClient, NODE, engine, state,
                 TestConfig.of(Map.of("aoe.policy.file-roots", files.toString())),
                 action -> NetNs.call(pair.namespaceA(), action));
-        agent.start();
     }
 
     /** The CRD with its status subresource, so the mock keeps status and spec apart as an API server does. */
@@ -124,6 +132,13 @@ class EngineAgentTest {
     // ---- the operator's part, played by the test ----
 
     private AoeExport create(String name, int shelf, int slot, String path, boolean createFile) {
+        AoeExport export = export(name, shelf, slot, path, createFile);
+        export.getMetadata().getLabels().put(AoeExport.NODE_LABEL, NODE);
+        return client.resource(export).create();
+    }
+
+    /** An export as a user applies it: not yet bound to a node. */
+    private AoeExport export(String name, int shelf, int slot, String path, boolean createFile) {
         FileSource file = new FileSource();
         file.setPath(path);
         file.setCreate(createFile);
@@ -137,9 +152,9 @@ class EngineAgentTest {
         spec.setInterfaceName(pair.interfaceA());
         spec.setSource(source);
         AoeExport export = new AoeExport();
-        export.setMetadata(new ObjectMetaBuilder().withName(name).addToLabels(AoeExport.NODE_LABEL, NODE).build());
+        export.setMetadata(new ObjectMetaBuilder().withName(name).withLabels(new HashMap<>()).build());
         export.setSpec(spec);
-        return client.resource(export).create();
+        return export;
     }
 
     /** Accepts the export's current generation, with its condition, by a merge patch as the operator would. */
@@ -192,6 +207,54 @@ class EngineAgentTest {
     }
 
     // ---- scenarios ----
+
+    @Test
+    void anExportAcceptedThenBoundWhileTheAgentRunsIsServedAtOnce() throws Exception {
+        AoeExport applied = applyAsUser("late", 3, 0);
+        OperatorWrites.accept(client, applied);
+        OperatorWrites.bind(client, applied);
+        assertServedPromptly("late", 3, 0);
+    }
+
+    @Test
+    void anExportBoundThenAcceptedWhileTheAgentRunsIsServedAtOnce() throws Exception {
+        AoeExport applied = applyAsUser("late", 3, 1);
+        OperatorWrites.bind(client, applied);
+        OperatorWrites.accept(client, get("late"));
+        assertServedPromptly("late", 3, 1);
+    }
+
+    @Test
+    void anExportBoundBeforeTheAgentStartsIsServedAtOnce() throws Exception {
+        agent.close();
+        AoeExport applied = applyAsUser("early", 3, 2);
+        OperatorWrites.accept(client, applied);
+        OperatorWrites.bind(client, applied);
+        agent = newAgent();
+        agent.start();
+        assertServedPromptly("early", 3, 2);
+    }
+
+    /** Creates the export unbound, and adds the operator's finalizer as its first reconcile does. */
+    private AoeExport applyAsUser(String name, int shelf, int slot) {
+        client.resource(export(name, shelf, slot, files.resolve(name + ".img").toString(), true)).create();
+        return client.resources(AoeExport.class).withName(name).edit(e -> {
+            e.addFinalizer(AoeExport.OPERATOR_FINALIZER);
+            return e;
+        });
+    }
+
+    /** Served within seconds of the operator's last write: not left for the periodic resync. */
+    private void assertServedPromptly(String name, int shelf, int slot) throws Exception {
+        long start = System.nanoTime();
+        await().atMost(PROMPTLY).pollInterval(Duration.ofMillis(20)).until(() -> {
+            AoeExport e = get(name);
+            return e.getStatus() != null && e.getStatus().getEngine() != null && e.getStatus().getEngine().isServing();
+        });
+        initiator.find(shelf, slot, REPLY);
+        System.out.printf("EngineAgentTest: %s served %d ms after the operator's last write%n", name,
+                (System.nanoTime() - start) / 1_000_000);
+    }
 
     @Test
     void servesAnAcceptedExportAndReportsWhatInitiatorsSee() throws Exception {
