@@ -58,6 +58,7 @@ public final class EngineDaemonSet {
     static final String CONTAINER = "engine";
     static final String READY_PATH = "/q/health/ready";
     static final String LIVE_PATH = "/q/health/live";
+    private static final long TERMINATION_GRACE_SECONDS = 15;
     private static final String DEV = "/dev";
     private static final String DEV_PREFIX = DEV + "/";
     private static final Logger LOG = Logger.getLogger(EngineDaemonSet.class.getName());
@@ -108,6 +109,8 @@ public final class EngineDaemonSet {
                 .withNewSpec()
                 // AF_PACKET sockets need the host's interfaces.
                 .withHostNetwork(true)
+                // The engine's stop is bounded at 10 s (EngineAgent): no need to wait the default 30 s.
+                .withTerminationGracePeriodSeconds(TERMINATION_GRACE_SECONDS)
                 .withDnsPolicy("ClusterFirstWithHostNet")
                 .withServiceAccountName(engine.serviceAccount())
                 .withNodeSelector(nodeSelector())
@@ -128,8 +131,12 @@ public final class EngineDaemonSet {
                 .endResources()
                 .withSecurityContext(securityContext())
                 .withVolumeMounts(mounts)
-                .withReadinessProbe(probe(READY_PATH))
-                .withLivenessProbe(probe(LIVE_PATH))
+                // Readiness gates the rolling update's next node: probed often, so a node serving
+                // again is counted within seconds. A slow boot on a busy node is given two minutes
+                // by the startup probe before liveness may restart it.
+                .withReadinessProbe(probe(READY_PATH, 2, 3))
+                .withStartupProbe(probe(LIVE_PATH, 1, 120))
+                .withLivenessProbe(probe(LIVE_PATH, 10, 3))
                 .endContainer()
                 .withVolumes(volumes)
                 .endSpec()
@@ -272,10 +279,10 @@ public final class EngineDaemonSet {
         return context.withCapabilities(caps).withAllowPrivilegeEscalation(false).build();
     }
 
-    private Probe probe(String path) {
+    private Probe probe(String path, int periodSeconds, int failureThreshold) {
         return new ProbeBuilder().withHttpGet(new HTTPGetActionBuilder().withPath(path)
                         .withPort(new IntOrString(engine.port())).build())
-                .withPeriodSeconds(10).withFailureThreshold(3).withTimeoutSeconds(2).build();
+                .withPeriodSeconds(periodSeconds).withFailureThreshold(failureThreshold).withTimeoutSeconds(2).build();
     }
 
     private Map<String, String> nodeSelector() {

@@ -61,6 +61,12 @@ class EngineDaemonSetTest {
         assertEquals("/q/health/ready", c.getReadinessProbe().getHttpGet().getPath());
         assertEquals("/q/health/live", c.getLivenessProbe().getHttpGet().getPath());
         assertEquals(9460, c.getLivenessProbe().getHttpGet().getPort().getIntVal());
+        // A rolling restart moves to the next node once this one is Ready again: probed every 2 s.
+        assertEquals(2, c.getReadinessProbe().getPeriodSeconds());
+        assertEquals("/q/health/live", c.getStartupProbe().getHttpGet().getPath());
+        assertTrue(c.getStartupProbe().getPeriodSeconds() * c.getStartupProbe().getFailureThreshold() >= 60,
+                "a slow start is not killed by liveness");
+        assertEquals(15L, pod.getTerminationGracePeriodSeconds());
         assertEquals("128Mi", c.getResources().getRequests().get("memory").toString());
         assertEquals("512Mi", c.getResources().getLimits().get("memory").toString());
         Map<String, String> hostPaths = pod.getVolumes().stream().filter(v -> v.getHostPath() != null)
