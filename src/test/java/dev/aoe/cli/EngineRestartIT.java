@@ -91,8 +91,7 @@ class EngineRestartIT {
         AoeExport created = client.resource(export(files.resolve("disk.img"))).create();
         OperatorWrites.accept(client, created);
         OperatorWrites.bind(client, created);
-        Path kubeconfig = dir.resolve("kubeconfig");
-        Files.writeString(kubeconfig, kubeconfig("https://127.0.0.1:" + api.port()));
+        Path kubeconfig = HealthProbe.kubeconfig(dir, "https://127.0.0.1:" + api.port(), "default");
         AoeCli engine = AoeCli.aoe("engine", "--node", NODE, "--state-dir", dir.resolve("state").toString())
                 .inNetns(veth.namespaceA())
                 .withEnv("KUBECONFIG", kubeconfig.toString())
@@ -259,22 +258,5 @@ class EngineRestartIT {
             }
             return first;
         }
-    }
-
-    private static String kubeconfig(String server) {
-        return """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: mock
-                  cluster: {server: "%s", insecure-skip-tls-verify: true}
-                users:
-                - name: mock
-                  user: {token: mock}
-                contexts:
-                - name: mock
-                  context: {cluster: mock, user: mock}
-                current-context: mock
-                """.formatted(server);
     }
 }
