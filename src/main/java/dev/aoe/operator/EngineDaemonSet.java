@@ -239,7 +239,9 @@ public final class EngineDaemonSet {
 
     /**
      * Each allowed root at the same path as on the host, so a spec's path means the same inside
-     * the pod. Device roots under /dev are already visible through the /dev mount.
+     * the pod. Device roots under /dev are already visible through the /dev mount. A root that a
+     * node lacks is created rather than required: a missing directory would keep the engine, and
+     * every export on that node, from starting.
      */
     private void hostPaths(List<Volume> volumes, List<VolumeMount> mounts) {
         List<String> fileRoots = config.policy().fileRoots();
@@ -249,7 +251,7 @@ public final class EngineDaemonSet {
         List<String> deviceRoots = config.policy().deviceRoots();
         for (int i = 0; i < deviceRoots.size(); i++) {
             if (!deviceRoots.get(i).startsWith(DEV_PREFIX)) {
-                hostPath(volumes, mounts, "device-root-" + i, deviceRoots.get(i), "Directory");
+                hostPath(volumes, mounts, "device-root-" + i, deviceRoots.get(i), "DirectoryOrCreate");
             }
         }
         // A bind mount of the host's devtmpfs: device nodes added later (hot plug) show through it as they are.

@@ -73,7 +73,7 @@ class EngineDaemonSetTest {
                 .collect(Collectors.toMap(v -> v.getHostPath().getPath(), v -> v.getHostPath().getType()));
         // /dev/disk/by-id is reached through /dev.
         assertEquals(Map.of("/var/lib/aoe", "DirectoryOrCreate", "/srv/aoe", "DirectoryOrCreate",
-                "/mnt/devices", "Directory", "/dev", "Directory", "/var/lib/aoe-operator", "DirectoryOrCreate"), hostPaths);
+                "/mnt/devices", "DirectoryOrCreate", "/dev", "Directory", "/var/lib/aoe-operator", "DirectoryOrCreate"), hostPaths);
         assertEquals(pod.getVolumes().stream().map(Volume::getName).toList(),
                 c.getVolumeMounts().stream().map(m -> m.getName()).toList());
         // Mount propagation needs the host's mount to be shared, which not every node has
