@@ -26,8 +26,8 @@ runtime=$rootfs/opt/java/openjdk
 "$java_home/bin/jlink" --add-modules "$modules" --strip-debug --no-man-pages --no-header-files \
   --output "$runtime"
 for lib in "${desktop_natives[@]}"; do rm -f "$runtime/lib/$lib.so"; done
-# The default class data sharing archive, as a JDK ships it: every JVM start is faster.
-"$runtime/bin/java" -Xshare:dump -Xlog:disable >/dev/null
+# No class data sharing archive (-Xshare:dump): it would save 0.4 s per start of these
+# long-running processes, but differs at every build, and so would the base layer.
 # The default truststore must be a real keystore, never a link into the build machine's /etc.
 [[ -f $runtime/lib/security/cacerts && ! -L $runtime/lib/security/cacerts ]] \
   || fail "the jlinked runtime has no regular lib/security/cacerts"
