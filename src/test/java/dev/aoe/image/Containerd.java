@@ -1,7 +1,5 @@
 package dev.aoe.image;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import dev.aoe.net.Privileges;
 
 import java.io.IOException;
@@ -13,6 +11,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -44,13 +43,15 @@ final class Containerd implements AutoCloseable {
         this.daemon = daemon;
     }
 
-    /** Skips the calling test, saying why, unless this machine can run containers this way. */
-    static void assumeAvailable() {
-        assumeTrue(isRoot(), "needs root: it runs its own containerd and runc");
-        for (String tool : List.of("containerd", "ctr", "runc")) {
-            assumeTrue(Privileges.executable(tool).isPresent(),
-                    "needs `" + tool + "` (Debian package containerd; .ci/run installs it)");
+    /** Why this machine cannot run containers this way, or empty when it can. */
+    static Optional<String> unavailable() {
+        if (!isRoot()) {
+            return Optional.of("needs root: it runs its own containerd and runc");
         }
+        return Stream.of("containerd", "ctr", "runc")
+                .filter(tool -> Privileges.executable(tool).isEmpty())
+                .map(tool -> "needs `" + tool + "` (Debian package containerd; .ci/run installs it)")
+                .findFirst();
     }
 
     /** Starts containerd with everything under {@code dir} and waits until it answers. */

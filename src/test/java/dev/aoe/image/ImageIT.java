@@ -2,10 +2,12 @@ package dev.aoe.image;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.aoe.image.Containerd.Result;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,16 +31,25 @@ class ImageIT {
 
     @TempDir
     static Path dir;
+    /** Why these tests cannot run here, or null. */
+    private static String skipReason;
     private static ImageArchive archive;
     private static Containerd containerd;
     private static String image;
 
     @BeforeAll
     static void importImage() throws IOException {
-        archive = ImageArchive.underTest();
-        Containerd.assumeAvailable();
-        containerd = Containerd.start(dir);
-        image = containerd.importImage(archive.tar());
+        archive = ImageArchive.ofThisBuild().orElse(null);
+        skipReason = archive == null ? ImageArchive.NOT_BUILT : Containerd.unavailable().orElse(null);
+        if (skipReason == null) {
+            containerd = Containerd.start(dir);
+            image = containerd.importImage(archive.tar());
+        }
+    }
+
+    @BeforeEach
+    void needsTheImageAndContainerd() {
+        assumeTrue(skipReason == null, skipReason);
     }
 
     @AfterAll
