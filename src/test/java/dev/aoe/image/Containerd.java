@@ -19,8 +19,10 @@ import java.util.stream.Stream;
 /**
  * A containerd of the test's own: root, state, socket and runc state all under one directory,
  * the CRI plugin off, driven with {@code ctr} in a namespace named after this JVM. Nothing of a
- * containerd the machine may run is used or touched. {@link #close()} removes every container,
- * image and snapshot, stops the daemon by its PID and removes the cgroups runc made.
+ * containerd the machine may run is used or touched (containerd 1.6's shims alone put their
+ * sockets in /run/containerd/s, named by a hash of this daemon's address, and remove them on
+ * exit). {@link #close()} removes every container, image and snapshot, stops the daemon by its
+ * PID and removes the cgroups runc made.
  *
  * <pre>
  *   try (Containerd containerd = Containerd.start(dir)) {
