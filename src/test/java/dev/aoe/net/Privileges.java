@@ -26,10 +26,15 @@ public final class Privileges {
 
     /** The {@code ip} executable from iproute2, if installed. */
     static Optional<Path> ipTool() {
+        return executable("ip");
+    }
+
+    /** The executable {@code name} on PATH or in the system directories, if installed. */
+    public static Optional<Path> executable(String name) {
         Stream<String> path = Stream.of(System.getenv().getOrDefault("PATH", "").split(":"));
         return Stream.concat(path, Stream.of("/usr/sbin", "/sbin", "/usr/bin", "/bin"))
                 .filter(dir -> !dir.isEmpty())
-                .map(dir -> Path.of(dir, "ip"))
+                .map(dir -> Path.of(dir, name))
                 .filter(Files::isExecutable)
                 .findFirst();
     }
