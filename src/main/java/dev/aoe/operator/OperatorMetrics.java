@@ -21,11 +21,11 @@ import java.util.function.Supplier;
  * Made when the controller is registered, so only the operator process shows them.
  */
 final class OperatorMetrics {
-    static final String EXPORTS = "aoe.operator.exports";
-    static final String RECONCILES = "aoe.operator.reconciles";
-    static final String RECONCILE_DURATION = "aoe.operator.reconcile.duration";
-    static final String SUCCESS = "success";
-    static final String FAILURE = "failure";
+    private static final String EXPORTS = "aoe.operator.exports";
+    private static final String RECONCILES = "aoe.operator.reconciles";
+    private static final String RECONCILE_DURATION = "aoe.operator.reconcile.duration";
+    private static final String SUCCESS = "success";
+    private static final String FAILURE = "failure";
     private static final String BY_STATE = "phase-reason";
     /** Separates phase and reason in the index key: neither a phase nor a condition reason contains it. */
     private static final char SEPARATOR = '/';
