@@ -45,3 +45,15 @@ app.kubernetes.io/component: operator
 {{- end }}
 {{- join "," $pairs }}
 {{- end }}
+
+{{/* The engines' extra environment as JSON: logging.json's switch, then engine.extraEnv (which wins). */}}
+{{- define "aoe.engineExtraEnv" -}}
+{{- $env := list }}
+{{- if .Values.logging.json }}
+{{- $env = append $env (dict "name" "QUARKUS_LOG_CONSOLE_JSON_ENABLED" "value" "true") }}
+{{- end }}
+{{- range .Values.engine.extraEnv }}
+{{- $env = append $env . }}
+{{- end }}
+{{- $env | toJson }}
+{{- end }}

@@ -6,7 +6,6 @@ import dev.aoe.api.AoeExportStatus;
 import dev.aoe.api.Conditions;
 import dev.aoe.config.AoeConfig;
 import dev.aoe.policy.PathPolicy;
-import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -25,6 +24,8 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
@@ -68,22 +69,34 @@ public class AoeExportReconciler implements Reconciler<AoeExport>, Cleaner<AoeEx
     private final StatusAggregator aggregator;
     private final PathPolicy policy;
     private final Clock clock;
+    private final MeterRegistry registry;
+    private OperatorMetrics metrics;
     private InformerEventSource<Pod, AoeExport> enginePods;
     private InformerEventSource<Node, AoeExport> nodes;
     private InformerEventSource<DaemonSet, AoeExport> daemonSets;
 
     @Inject
+    public AoeExportReconciler(AoeConfig config, MeterRegistry registry) {
+        this(config, Clock.systemUTC(), registry);
+    }
+
+    /** Records no metrics (an empty composite registry keeps none). */
     public AoeExportReconciler(AoeConfig config) {
         this(config, Clock.systemUTC());
     }
 
     public AoeExportReconciler(AoeConfig config, Clock clock) {
+        this(config, clock, new CompositeMeterRegistry());
+    }
+
+    public AoeExportReconciler(AoeConfig config, Clock clock, MeterRegistry registry) {
         this.engineConfig = config.engine();
         this.engineDaemonSet = new EngineDaemonSet(config);
         this.engineCreation = new EngineCreation(clock);
         this.aggregator = new StatusAggregator(config.defaultInterface(), engineConfig.namespace());
         this.policy = config.pathPolicy();
         this.clock = clock;
+        this.registry = registry;
     }
 
     @Override
@@ -92,6 +105,7 @@ public class AoeExportReconciler implements Reconciler<AoeExport>, Cleaner<AoeEx
         exports.addIndexer(BY_NODE, e -> keys(nodeOf(e)));
         exports.addIndexer(BY_ADDRESS, e -> keys(addressOf(e)));
         exports.addIndexer(BY_SOURCE, e -> keys(sourceOf(e)));
+        metrics = new OperatorMetrics(registry, exports);
         String namespace = engineConfig.namespace();
         enginePods = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, AoeExport.class)
                 .withName("engine-pods").withNamespaces(namespace).withLabelSelector(engineDaemonSet.selectorString())
@@ -121,6 +135,10 @@ public class AoeExportReconciler implements Reconciler<AoeExport>, Cleaner<AoeEx
 
     @Override
     public UpdateControl<AoeExport> reconcile(AoeExport export, Context<AoeExport> context) {
+        return metrics.reconcile(() -> admitAndReport(export, context));
+    }
+
+    private UpdateControl<AoeExport> admitAndReport(AoeExport export, Context<AoeExport> context) {
         KubernetesClient client = context.getClient();
         engineDaemonSet.ensure(client, cachedDaemonSet());
         AoeExportStatus status = aggregator.aggregate(export, findings(export, context), clock.instant());
@@ -131,7 +149,7 @@ public class AoeExportReconciler implements Reconciler<AoeExport>, Cleaner<AoeEx
         }
         // Nothing may announce why an engine pod stays missing (the DaemonSet controller's events
         // are not watched): look again while waiting for one.
-        return Conditions.NO_ENGINE_ON_NODE.equals(readyReason(status))
+        return Conditions.NO_ENGINE_ON_NODE.equals(StatusAggregator.readyReason(status))
                 ? UpdateControl.<AoeExport>noUpdate().rescheduleAfter(EngineCreation.RECHECK)
                 : UpdateControl.noUpdate();
     }
@@ -139,6 +157,10 @@ public class AoeExportReconciler implements Reconciler<AoeExport>, Cleaner<AoeEx
     /** Keeps the deleted export until its engine let go of it, or releases the engine's hold when the node is gone. */
     @Override
     public DeleteControl cleanup(AoeExport export, Context<AoeExport> context) {
+        return metrics.reconcile(() -> release(export, context));
+    }
+
+    private DeleteControl release(AoeExport export, Context<AoeExport> context) {
         Findings findings = findings(export, context);
         boolean engineHolds = export.getMetadata().getFinalizers().contains(AoeExport.ENGINE_FINALIZER);
         if (engineHolds && !findings.nodeExists()) {
@@ -168,11 +190,6 @@ public class AoeExportReconciler implements Reconciler<AoeExport>, Cleaner<AoeEx
 
     private DaemonSet cachedDaemonSet() {
         return daemonSets.get(new ResourceID(engineConfig.name(), engineConfig.namespace())).orElse(null);
-    }
-
-    private static String readyReason(AoeExportStatus status) {
-        return status.getConditions().stream().filter(c -> Conditions.READY.equals(c.getType()))
-                .map(Condition::getReason).findFirst().orElse(null);
     }
 
     private EnginePodState enginePod(String node) {

@@ -126,6 +126,12 @@ public final class StatusAggregator {
         return new Verdict(true, Conditions.REASON_READY, export.targetName() + " is served by node " + node);
     }
 
+    /** The reason of the Ready condition, null before the operator wrote one. */
+    static String readyReason(AoeExportStatus status) {
+        return status.getConditions().stream().filter(c -> Conditions.READY.equals(c.getType()))
+                .map(Condition::getReason).findFirst().orElse(null);
+    }
+
     private static String phase(AoeExport export, Verdict accepted, Verdict serving, Verdict ready, String previous) {
         if (export.isMarkedForDeletion()) {
             return Conditions.TERMINATING;

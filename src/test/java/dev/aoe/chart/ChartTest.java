@@ -265,6 +265,9 @@ class ChartTest {
             operator.replicas      | -1           | replicas
             defaultInterface       | 'eth 0'      | defaultInterface
             metrics.serviceMonitor.interval | often | interval
+            metrics.podMonitor.interval     | often | interval
+            metrics.dashboard.namespace     | Bad_NS | namespace
+            logging.json           | yes          | json
             unknownKey             | 1            | unknownKey
             """)
     void schemaRefusesNonsense(String key, String value, String named) {

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aoe.api.AoeExport;
 import dev.aoe.chart.ChartRulesReview;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -19,6 +21,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -99,8 +102,36 @@ class OperatorCommandIT {
             assertEquals("PathNotAllowed", refused.getReason(), refused.getMessage());
             assertNotNull(client.apps().daemonSets().inNamespace(NAMESPACE).withName("aoe-engine").get(),
                     "the operator owns the engine DaemonSet");
+            // Its own series, from the reconciler as Quarkus builds it (docs/METRICS.md); the gauge
+            // counts the operator's cache, which sees the status a moment after the API server.
+            Pattern refusedExport = Pattern.compile("(?m)^aoe_operator_exports\\{phase=\"Failed\",reason=\"NotServing\",?} 1\\.0$");
+            String after = await("outside-policy counted as Failed", () -> probe.body("/q/metrics")
+                    .filter(m -> refusedExport.matcher(m).find()), operator);
+            assertTrue(Pattern.compile("(?m)^aoe_operator_reconciles_total\\{result=\"success\",?} [1-9]")
+                    .matcher(after).find(), after);
+            assertTrue(after.contains("aoe_operator_reconcile_duration_seconds_bucket{le=\"+Inf\""), after);
+            // Logs stay plain lines unless JSON is asked for (jsonLogsWhenAsked).
+            assertTrue((operator.stdout() + operator.stderr()).lines().noneMatch(l -> l.startsWith("{")),
+                    operator.stdout() + operator.stderr());
             System.out.println("operator process: health UP on port " + probe.port() + ", metrics served, disk-a "
                     + accepted.getReason() + ", outside-policy " + refused.getReason() + ", DaemonSet created");
+        }
+    }
+
+    /** QUARKUS_LOG_CONSOLE_JSON_ENABLED=true (the chart's logging.json) makes each log line a JSON object. */
+    @Test
+    void jsonLogsWhenAsked(@TempDir Path dir) throws Exception {
+        allowLeaseAccess();
+        Path kubeconfig = HealthProbe.kubeconfig(dir, client.getMasterUrl().toString(), NAMESPACE);
+        try (AoeCli.Background operator = AoeCli.aoe("operator")
+                .withEnv("KUBECONFIG", kubeconfig.toString())
+                .withEnv("AOE_ENGINE_NAMESPACE", NAMESPACE)
+                .withEnv("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "true")
+                .start()) {
+            String line = await("a log line", () -> (operator.stdout() + operator.stderr()).lines()
+                    .filter(l -> !l.isBlank()).findFirst(), operator);
+            JsonNode json = new ObjectMapper().readTree(line);
+            assertTrue(json.hasNonNull("level") && json.hasNonNull("message") && json.hasNonNull("loggerName"), line);
         }
     }
 
