@@ -61,7 +61,7 @@ final class Port implements Link, PortCounters, Closeable {
     private final Set<Replies> senders = new HashSet<>();
     private long retiredSent;
     private final AtomicLong announcementsSent = new AtomicLong();
-    /** Kernel drops read so far (reading them resets the kernel's count); guarded by {@code socket}. */
+    /** Kernel drops read so far (reading them resets the kernel's count); guarded by {@code this}. */
     private long framesDropped;
 
     Port(RawSocket socket) throws IOException {
@@ -387,15 +387,13 @@ final class Port implements Link, PortCounters, Closeable {
     }
 
     @Override
-    public long framesDropped() {
-        synchronized (socket) {
-            try {
-                framesDropped += socket.takeDrops();
-            } catch (IOException e) {
-                // Closed: the drops counted so far are all there will be.
-            }
-            return framesDropped;
+    public synchronized long framesDropped() {
+        try {
+            framesDropped += socket.takeDrops();
+        } catch (IOException e) {
+            // Closed: the drops counted so far are all there will be.
         }
+        return framesDropped;
     }
 
     @Override
