@@ -4,6 +4,7 @@ import dev.aoe.engine.ExportCounters;
 import dev.aoe.target.TargetCounts;
 import io.prometheus.client.Collector;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,9 +26,15 @@ final class LatencyCollector extends Collector {
     LatencyCollector(Iterable<ExportCounters> exports) {
         this.exports = exports;
         for (long nanos : TargetCounts.latencyBoundsNanos()) {
-            bounds.add(Collector.doubleToGoString(nanos / NANOS_PER_SECOND));
+            bounds.add(seconds(nanos));
         }
         bounds.add("+Inf");
+    }
+
+    /** {@code le} as Micrometer's own histograms write it: plain decimals, "0.00025", "1.0". */
+    private static String seconds(long nanos) {
+        String plain = BigDecimal.valueOf(nanos).movePointLeft(9).stripTrailingZeros().toPlainString();
+        return plain.contains(".") ? plain : plain + ".0";
     }
 
     @Override
