@@ -68,8 +68,9 @@ class EngineMetricsTest {
         fx.engine().listen(new EngineMeters(registry));
         me = fx.initiatorMac;
         fx.add(fx.spec(SHELF, RW, StoreSpec.of(fx.disk("rw.img", SECTORS * 512))));
-        fx.add(new ExportSpec(SHELF, RO, fx.pair.interfaceA(), StoreSpec.of(fx.disk("ro.img", SECTORS * 512))
-                .withReadOnly(true), 16, new long[] {me}, new byte[0]));
+        ExportSpec roSpec = new ExportSpec(SHELF, RO, fx.pair.interfaceA(),
+                StoreSpec.of(fx.disk("ro.img", SECTORS * 512)).withReadOnly(true), 16, new long[] {me}, new byte[0]);
+        fx.add(roSpec);
         engine = fx.engineMac();
         raw = fx.rawB();
         Scrape before = new Scrape(registry.scrape());
@@ -155,6 +156,12 @@ class EngineMetricsTest {
         assertTrue(one.has("aoe_requests_total", Map.of("target", "e7.1")));
         assertTrue(one.has("aoe_request_duration_seconds_count", Map.of("target", "e7.1")));
         assertTrue(one.has("aoe_port_frames_received_total", port), "the port still serves e7.1");
+        fx.add(roSpec);
+        Scrape again = new Scrape(registry.scrape());
+        assertEquals(0.0, again.value("aoe_requests_total", Map.of("target", "e7.2", "op", "write")),
+                "served again, the export counts from 0");
+        assertEquals(0.0, again.value("aoe_request_duration_seconds_count", Map.of("target", "e7.2")));
+        fx.engine().remove(SHELF, RO);
         fx.engine().remove(SHELF, RW);
         Scrape none = new Scrape(registry.scrape());
         assertFalse(none.has("aoe_port_frames_received_total", port), "the port closed with its last export");
