@@ -40,7 +40,7 @@ public final class ExportTranslator {
         byte[] configString = spec.getConfigString() == null ? new byte[0]
                 : spec.getConfigString().getBytes(StandardCharsets.UTF_8);
         return new ExportSpec(spec.getShelf(), spec.getSlot(), interfaceName, store(spec), spec.bufferCount(),
-                allowlist, configString);
+                allowlist, configString, export.getMetadata().getName());
     }
 
     private StoreSpec store(AoeExportSpec spec) {

@@ -6,6 +6,8 @@ import dev.aoe.config.AoeConfig;
 import dev.aoe.engine.Engine;
 import dev.aoe.health.RunningService;
 import dev.aoe.health.ServiceHealth;
+import dev.aoe.metrics.EngineMeters;
+import io.micrometer.prometheus.PrometheusMeterRegistry;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import jakarta.enterprise.inject.Instance;
@@ -47,6 +49,9 @@ public class EngineCommand implements Callable<Integer> {
     @Inject
     RunningService running;
 
+    @Inject
+    PrometheusMeterRegistry registry;
+
     @Override
     public Integer call() throws IOException {
         if (node == null || node.isBlank()) {
@@ -56,6 +61,7 @@ public class EngineCommand implements Callable<Integer> {
         Path state = stateDirectory != null ? stateDirectory : Path.of(config.engine().stateDirectory());
         try (Engine engine = new Engine(state, node, ADDRESS_PROBE);
              EngineAgent agent = new EngineAgent(client.get(), node, engine, state, config, NetworkScope.CURRENT)) {
+            engine.listen(new EngineMeters(registry));
             try {
                 agent.start();
             } catch (KubernetesClientException e) {

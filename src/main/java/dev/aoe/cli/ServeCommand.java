@@ -3,6 +3,10 @@ package dev.aoe.cli;
 import dev.aoe.engine.Engine;
 import dev.aoe.engine.ExportSpec;
 import dev.aoe.engine.ExportStatus;
+import dev.aoe.metrics.EngineMeters;
+import io.micrometer.prometheus.PrometheusMeterRegistry;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.ConfigProvider;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -20,6 +24,7 @@ import java.util.concurrent.Callable;
                 "  aoe serve --create 10G 1 0 eth0 /var/lib/aoe/disk1.img",
                 "  aoe serve -r -m 52:54:00:12:34:56 1 1 eth0 /dev/disk/by-id/ata-EXAMPLE",
                 "  aoe serve --exports /etc/aoe/exports.conf",
+                "  aoe serve --metrics 127.0.0.1:9100 1 0 eth0 /var/lib/aoe/disk1.img",
                 "", "An exports file has one export per line, written as this command's arguments."})
 public class ServeCommand implements Callable<Integer> {
     @Mixin
@@ -32,6 +37,17 @@ public class ServeCommand implements Callable<Integer> {
     @Mixin
     EngineOptions engineOptions;
 
+    // bin/aoe reads this option before the JVM starts and sets QUARKUS_HTTP_HOST_ENABLED, _HOST and
+    // _PORT from it: Quarkus binds its HTTP server at startup, before this command runs.
+    @Option(names = "--metrics", paramLabel = "ADDR:PORT",
+            description = {"Serve Prometheus metrics at http://ADDR:PORT/q/metrics (default: off).",
+                    "Needs bin/aoe; with java -jar, set QUARKUS_HTTP_HOST_ENABLED=true, QUARKUS_HTTP_HOST and "
+                            + "QUARKUS_HTTP_PORT instead."})
+    String metrics;
+
+    @Inject
+    PrometheusMeterRegistry registry;
+
     @Override
     public Integer call() throws IOException {
         List<ExportSpec> specs;
@@ -43,7 +59,13 @@ public class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             return Cli.fail("serve", e.getMessage());
         }
+        if (metrics != null && !httpServing()) {
+            return Cli.fail("serve", "--metrics " + metrics + ": no HTTP server was started; run through bin/aoe,"
+                    + " or set QUARKUS_HTTP_HOST_ENABLED=true, QUARKUS_HTTP_HOST and QUARKUS_HTTP_PORT");
+        }
         try (Engine engine = engineOptions.engine()) {
+            // Counted whether or not anything scrapes: reading the counters is all metrics add.
+            engine.listen(new EngineMeters(registry));
             int serving = 0;
             for (ExportSpec spec : specs) {
                 try {
@@ -61,5 +83,9 @@ public class ServeCommand implements Callable<Integer> {
             Cli.waitForStop();
         }
         return 0;
+    }
+
+    private static boolean httpServing() {
+        return ConfigProvider.getConfig().getOptionalValue("quarkus.http.host-enabled", Boolean.class).orElse(false);
     }
 }

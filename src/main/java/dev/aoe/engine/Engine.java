@@ -41,6 +41,7 @@ public final class Engine implements Closeable {
     private final Duration addressProbe;
     private final Map<String, Port> ports = new LinkedHashMap<>();
     private final Map<String, Export> exports = new LinkedHashMap<>();
+    private EngineListener listener = EngineListener.NONE;
 
     /**
      * @param stateDirectory where config strings, mask and reserve lists persist; null keeps
@@ -52,6 +53,14 @@ public final class Engine implements Closeable {
         this.stateDirectory = stateDirectory;
         this.hostName = hostName;
         this.addressProbe = addressProbe;
+    }
+
+    /** Tells {@code listener} of every export served from now on, and of those served already. */
+    public synchronized void listen(EngineListener listener) {
+        this.listener = listener;
+        for (Export e : exports.values()) {
+            listener.served(e, e.port);
+        }
     }
 
     /** Starts serving an export; on failure nothing of it is left behind. */
@@ -93,6 +102,7 @@ public final class Engine implements Closeable {
                 ports.put(spec.interfaceName(), port);
             }
             exports.put(name, export);
+            listener.served(export, port);
             port.announce(target);
             LOG.info(() -> name + " serving " + spec.store().path() + " on " + spec.interfaceName() + ": "
                     + export.store.sectors() + " sectors" + (export.store.readOnly() ? ", read-only" : "")
@@ -119,6 +129,7 @@ public final class Engine implements Closeable {
             return null;
         }
         ExportStatus last = status(export);
+        listener.stopped(export, export.port);
         if (export.port.remove(export)) {
             ports.remove(export.port.interfaceName());
             export.port.close();

@@ -3,11 +3,13 @@ package dev.aoe.engine;
 import dev.aoe.ata.UnflushedWrites;
 import dev.aoe.store.FileStore;
 import dev.aoe.target.Target;
+import dev.aoe.target.TargetCounts;
 
 import java.io.Closeable;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -21,7 +23,7 @@ import java.util.logging.Logger;
  * An export starts with one I/O thread and adds more, up to its maximum, only while requests
  * wait with every thread busy: an idle export costs one thread.
  */
-final class Export implements Closeable {
+final class Export implements ExportCounters, Closeable {
     private static final Logger LOG = Logger.getLogger(Export.class.getName());
     /** How often an idle I/O thread checks whether its export is closing. */
     private static final long IDLE_CHECK_MILLIS = 200;
@@ -44,6 +46,10 @@ final class Export implements Closeable {
     boolean wakePending;
     /** Requests queued or being answered by the I/O threads, replies not yet sent. */
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** Counted by the port's receive thread alone: what it refuses and answers itself. */
+    final TargetCounts receiveCounts = new TargetCounts();
+    /** The receive thread's block, then one per I/O thread started; replaced whole under {@code this}. */
+    private volatile TargetCounts[] counts = {receiveCounts};
 
     Export(ExportSpec spec, Target target, FileStore store, Port port, int ioThreads) {
         this.spec = spec;
@@ -64,7 +70,10 @@ final class Export implements Closeable {
         if (closed || started == workers.length) {
             return;
         }
-        Thread t = new Thread(this::work, "aoe-io-" + target + "-" + started);
+        // Each I/O thread counts in a block of its own: no two threads ever write one counter.
+        TargetCounts own = new TargetCounts();
+        counts = append(counts, own);
+        Thread t = new Thread(() -> work(own), "aoe-io-" + target + "-" + started);
         t.setDaemon(true);
         workers[started++] = t;
         t.start();
@@ -91,9 +100,23 @@ final class Export implements Closeable {
         queue.wake();
     }
 
-    private void work() {
+    private static TargetCounts[] append(TargetCounts[] blocks, TargetCounts block) {
+        TargetCounts[] next = Arrays.copyOf(blocks, blocks.length + 1);
+        next[blocks.length] = block;
+        return next;
+    }
+
+    private void work(TargetCounts own) {
         Frame[] batch = new Frame[BATCH];
         Replies replies = port.replies(BATCH);
+        try {
+            serve(batch, replies, own);
+        } finally {
+            port.retire(replies);
+        }
+    }
+
+    private void serve(Frame[] batch, Replies replies, TargetCounts own) {
         UnflushedWrites unflushed = target.unflushedWrites(BATCH);
         while (!closed) {
             int n;
@@ -108,7 +131,7 @@ final class Export implements Closeable {
             for (int i = 0; i < n; i++) {
                 Frame frame = batch[i];
                 batch[i] = null;
-                answer(frame, replies, unflushed);
+                answer(frame, replies, unflushed, own);
             }
             // Every write of the batch is durable before any of its replies leaves.
             unflushed.settle();
@@ -117,15 +140,50 @@ final class Export implements Closeable {
         }
     }
 
-    private void answer(Frame frame, Replies replies, UnflushedWrites unflushed) {
+    private void answer(Frame frame, Replies replies, UnflushedWrites unflushed, TargetCounts own) {
         int length;
         try {
-            length = target.handle(frame.buffer, frame.length, unflushed);
+            length = target.handle(frame.buffer, frame.length, unflushed, own);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, target + ": request failed", e);
             length = Target.NO_REPLY;
         }
-        replies.put(frame, length);
+        replies.put(frame, length, own);
+    }
+
+    @Override
+    public String target() {
+        return target.toString();
+    }
+
+    @Override
+    public String name() {
+        return spec.name();
+    }
+
+    @Override
+    public String interfaceName() {
+        return spec.interfaceName();
+    }
+
+    @Override
+    public List<TargetCounts> counts() {
+        return List.of(counts);
+    }
+
+    @Override
+    public int requestsInFlight() {
+        return inFlight.get();
+    }
+
+    @Override
+    public long flushes() {
+        return store.flushes();
+    }
+
+    @Override
+    public long flushedWrites() {
+        return store.flushedWrites();
     }
 
     @Override

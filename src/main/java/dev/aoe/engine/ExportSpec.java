@@ -11,9 +11,11 @@ import java.util.Arrays;
  * @param bufferCount   outstanding frames advertised to initiators (vblade {@code -b}); at least 2
  * @param allowlist     initiator MACs allowed in (vblade {@code -m}); empty lets anyone in
  * @param configString  the config string a new export starts with (a persisted one wins)
+ * @param name          what the export is called where it was declared (the AoeExport's name in a
+ *                      cluster), for metrics; empty for exports given on the command line
  */
 public record ExportSpec(int shelf, int slot, String interfaceName, StoreSpec store, int bufferCount,
-                         long[] allowlist, byte[] configString) {
+                         long[] allowlist, byte[] configString, String name) {
     public static final int DEFAULT_BUFFER_COUNT = 16;
     /** The Linux initiator starts at half the advertised window: 1 would give it none. */
     public static final int MIN_BUFFER_COUNT = 2;
@@ -30,6 +32,13 @@ public record ExportSpec(int shelf, int slot, String interfaceName, StoreSpec st
         }
         allowlist = allowlist.clone();
         configString = configString.clone();
+        name = name == null ? "" : name;
+    }
+
+    /** An export with no name of its own. */
+    public ExportSpec(int shelf, int slot, String interfaceName, StoreSpec store, int bufferCount,
+                      long[] allowlist, byte[] configString) {
+        this(shelf, slot, interfaceName, store, bufferCount, allowlist, configString, "");
     }
 
     public String target() {
@@ -40,7 +49,8 @@ public record ExportSpec(int shelf, int slot, String interfaceName, StoreSpec st
     public boolean equals(Object o) {
         return o instanceof ExportSpec s && shelf == s.shelf && slot == s.slot && bufferCount == s.bufferCount
                 && interfaceName.equals(s.interfaceName) && store.equals(s.store)
-                && Arrays.equals(allowlist, s.allowlist) && Arrays.equals(configString, s.configString);
+                && Arrays.equals(allowlist, s.allowlist) && Arrays.equals(configString, s.configString)
+                && name.equals(s.name);
     }
 
     @Override

@@ -13,6 +13,8 @@ final class Frame {
     final ByteBuffer buffer;
     final FramePool pool;
     int length;
+    /** {@link System#nanoTime()} when the receive call that brought it returned. */
+    long receivedNanos;
 
     Frame(FramePool pool) {
         this.pool = pool;

@@ -11,6 +11,9 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -18,7 +21,7 @@ import java.util.logging.Logger;
  * One interface the engine serves on: a raw socket, the exports on it, and the receive loop.
  * The loop answers what cannot block itself and hands the rest to each export's I/O threads.
  */
-final class Port implements Link, Closeable {
+final class Port implements Link, PortCounters, Closeable {
     private static final Logger LOG = Logger.getLogger(Port.class.getName());
     /** Frames in flight per interface; beyond this, frames are dropped and retransmitted. */
     private static final int POOL_FRAMES = 512;
@@ -51,6 +54,15 @@ final class Port implements Link, Closeable {
     private volatile boolean closed;
     /** Receive-thread only: the last receive failed (logged once per failure streak). */
     private boolean failing;
+    /** Written by the receive thread alone (a plain read and an opaque write), read by metrics. */
+    private final AtomicLong framesReceived = new AtomicLong();
+    private final AtomicLong receiveBatches = new AtomicLong();
+    /** Every thread's reply batch, and what those of stopped threads sent; guarded by itself. */
+    private final Set<Replies> senders = new HashSet<>();
+    private long retiredSent;
+    private final AtomicLong announcementsSent = new AtomicLong();
+    /** Kernel drops read so far (reading them resets the kernel's count); guarded by {@code this}. */
+    private long framesDropped;
 
     Port(RawSocket socket) throws IOException {
         this.socket = socket;
@@ -66,7 +78,8 @@ final class Port implements Link, Closeable {
         receiver.start();
     }
 
-    String interfaceName() {
+    @Override
+    public String interfaceName() {
         return socket.interfaceName();
     }
 
@@ -94,9 +107,22 @@ final class Port implements Link, Closeable {
         return mtu;
     }
 
-    /** A reply batch for one thread, holding up to {@code capacity} frames. */
+    /** A reply batch for one thread, holding up to {@code capacity} frames; {@link #retire} it when the thread ends. */
     Replies replies(int capacity) {
-        return new Replies(socket, capacity);
+        Replies replies = new Replies(socket, capacity);
+        synchronized (senders) {
+            senders.add(replies);
+        }
+        return replies;
+    }
+
+    /** Keeps what a thread's reply batch sent in the port's count once the thread is gone. */
+    void retire(Replies replies) {
+        synchronized (senders) {
+            if (senders.remove(replies)) {
+                retiredSent += replies.sent();
+            }
+        }
     }
 
     int sectorsPerFrame() {
@@ -123,7 +149,9 @@ final class Port implements Link, Closeable {
         }
         try {
             for (long destination : target.announcementDestinations()) {
-                send(frame, target.writeAnnouncement(frame.buffer, destination));
+                if (send(frame, target.writeAnnouncement(frame.buffer, destination))) {
+                    announcementsSent.incrementAndGet();
+                }
             }
         } finally {
             frame.release();
@@ -172,9 +200,15 @@ final class Port implements Link, Closeable {
             if (n < 0) {
                 return;
             }
+            long now = System.nanoTime();
+            if (n > 0) {
+                framesReceived.setOpaque(framesReceived.getPlain() + n);
+                receiveBatches.setOpaque(receiveBatches.getPlain() + 1);
+            }
             for (int i = 0; i < n; i++) {
                 Frame frame = batch[i];
                 frame.length = batchLengths[i];
+                frame.receivedNanos = now;
                 try {
                     dispatch(frame, n == 1);
                 } catch (RuntimeException e) {
@@ -243,7 +277,7 @@ final class Port implements Link, Closeable {
         Export[] current = exports;
         Export first = null;
         for (Export export : current) {
-            if (!export.target.accepts(frame.buffer, frame.length)) {
+            if (!export.target.accepts(frame.buffer, frame.length, export.receiveCounts)) {
                 continue;
             }
             if (first == null) {
@@ -256,6 +290,7 @@ final class Port implements Link, Closeable {
             }
             copy.buffer.put(0, frame.buffer, 0, frame.length);
             copy.length = frame.length;
+            copy.receivedNanos = frame.receivedNanos;
             deliver(export, copy, false);
         }
         if (first == null) {
@@ -281,8 +316,8 @@ final class Port implements Link, Closeable {
         int n;
         try {
             n = mayWait || Target.answersFromMemory(frame.buffer, frame.length)
-                    ? export.target.handle(frame.buffer, frame.length)
-                    : export.target.handleCached(frame.buffer, frame.length);
+                    ? export.target.handle(frame.buffer, frame.length, export.receiveCounts)
+                    : export.target.handleCached(frame.buffer, frame.length, export.receiveCounts);
         } catch (RuntimeException e) {
             // A frame the code did not foresee must never stop the port for every export.
             LOG.log(Level.WARNING, export.target + ": frame dropped after an internal error", e);
@@ -292,7 +327,7 @@ final class Port implements Link, Closeable {
             export.submit(frame);
             wakeLater(export);
         } else {
-            replies.put(frame, n);
+            replies.put(frame, n, export.receiveCounts);
         }
     }
 
@@ -317,13 +352,48 @@ final class Port implements Link, Closeable {
         wokenCount = 0;
     }
 
-    private void send(Frame frame, int length) {
+    /** Sends one frame; returns whether it went out. */
+    private boolean send(Frame frame, int length) {
         try {
             socket.send(frame.buffer, length);
+            return true;
         } catch (IOException e) {
             // A lost reply is retransmitted by the initiator; the engine keeps serving.
             LOG.log(Level.FINE, interfaceName() + ": send failed", e);
+            return false;
         }
+    }
+
+    @Override
+    public long framesReceived() {
+        return framesReceived.get();
+    }
+
+    @Override
+    public long receiveBatches() {
+        return receiveBatches.get();
+    }
+
+    @Override
+    public long framesSent() {
+        long sent = announcementsSent.get();
+        synchronized (senders) {
+            sent += retiredSent;
+            for (Replies r : senders) {
+                sent += r.sent();
+            }
+        }
+        return sent;
+    }
+
+    @Override
+    public synchronized long framesDropped() {
+        try {
+            framesDropped += socket.takeDrops();
+        } catch (IOException e) {
+            // Closed: the drops counted so far are all there will be.
+        }
+        return framesDropped;
     }
 
     @Override

@@ -2,9 +2,11 @@ package dev.aoe.engine;
 
 import dev.aoe.net.RawSocket;
 import dev.aoe.target.Target;
+import dev.aoe.target.TargetCounts;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -20,6 +22,10 @@ final class Replies {
     private final Frame[] frames;
     private final ByteBuffer[] buffers;
     private final int[] lengths;
+    /** Where each reply's latency is counted: a block the sending thread owns. */
+    private final TargetCounts[] owners;
+    /** Replies sent; written by the owning thread alone, read by the port's metrics. */
+    private final AtomicLong sent = new AtomicLong();
     /** Frames to return to the pool after the send, replies first: [0, sending) are sent. */
     private int sending;
     private int held;
@@ -30,19 +36,23 @@ final class Replies {
         this.frames = new Frame[capacity];
         this.buffers = new ByteBuffer[capacity];
         this.lengths = new int[capacity];
+        this.owners = new TargetCounts[capacity];
     }
 
-    /** Queues the frame's reply, or keeps the frame for release when there is none ({@link Target#NO_REPLY}). */
-    void put(Frame frame, int length) {
+    /**
+     * Queues the frame's reply, or keeps the frame for release when there is none ({@link
+     * Target#NO_REPLY}); the reply's latency, from receive to send, is counted in {@code counts}.
+     */
+    void put(Frame frame, int length, TargetCounts counts) {
         if (length == Target.NO_REPLY) {
             drop(frame);
         } else {
-            add(frame, length);
+            add(frame, length, counts);
         }
     }
 
     /** Queues the frame's reply of {@code length} bytes; sends first if the batch is full. */
-    private void add(Frame frame, int length) {
+    private void add(Frame frame, int length, TargetCounts counts) {
         if (held == frames.length) {
             send();
         }
@@ -53,6 +63,7 @@ final class Replies {
         frames[sending] = frame;
         buffers[sending] = frame.buffer;
         lengths[sending] = length;
+        owners[sending] = counts;
         sending++;
         held++;
     }
@@ -70,6 +81,7 @@ final class Replies {
         if (sending > 0) {
             try {
                 sender.send(buffers, lengths, sending);
+                sent(System.nanoTime());
             } catch (IOException e) {
                 // A lost reply is retransmitted by the initiator; the engine keeps serving.
                 LOG.log(Level.FINE, interfaceName + ": send failed", e);
@@ -80,9 +92,23 @@ final class Replies {
             frames[i] = null;
             if (i < sending) {
                 buffers[i] = null;
+                owners[i] = null;
             }
         }
         sending = 0;
         held = 0;
+    }
+
+    private void sent(long now) {
+        for (int i = 0; i < sending; i++) {
+            owners[i].replied(now - frames[i].receivedNanos);
+        }
+        // One writer: a plain read and an opaque write, no atomic instruction.
+        sent.setOpaque(sent.getPlain() + sending);
+    }
+
+    /** Replies sent so far. */
+    long sent() {
+        return sent.get();
     }
 }

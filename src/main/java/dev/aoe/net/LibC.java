@@ -32,6 +32,9 @@ public interface LibC {
     int setsockopt(int fd, int level, int option, Pointer value, int valueLength);
 
     @SaveError
+    int getsockopt(int fd, int level, int option, Pointer value, Pointer valueLength);
+
+    @SaveError
     int ioctl(int fd, long request, Pointer argument);
 
     @SaveError

@@ -22,6 +22,8 @@ final class LinuxConstants {
     static final int SOL_PACKET = 263;
     /** Linux 4.20+: the kernel stops queueing frames this host sends to this socket. */
     static final int PACKET_IGNORE_OUTGOING = 23;
+    /** {@code struct tpacket_stats {unsigned tp_packets; unsigned tp_drops;}}; reading resets it. */
+    static final int PACKET_STATISTICS = 6;
     /** {@code sockaddr_ll.sll_pkttype} of a frame this host sent. */
     static final int PACKET_OUTGOING = 4;
 

@@ -40,6 +40,8 @@ public final class RawSocket implements Closeable {
     private static final LibC LIBC = Native.LIBC;
     private static final int ETHERNET_HEADER_LENGTH = 14;
     private static final int INT_SIZE = 4;
+    private static final int TPACKET_STATS_SIZE = 8;
+    private static final int TP_DROPS = 4;
     private static final int RETRY = 1;
     private static final int TIMED_OUT = 0;
     private static final int CLOSED = -1;
@@ -193,6 +195,26 @@ public final class RawSocket implements Closeable {
         } finally {
             fdGuard.unlockRead(stamp);
         }
+    }
+
+    /**
+     * Frames the kernel dropped since the last call (or the open) because the receive queue was
+     * full: PACKET_STATISTICS' {@code tp_drops}, which the kernel resets on every read, so the
+     * caller adds them up. Allocates a little: call it from a metrics reader, not per frame.
+     */
+    public long takeDrops() throws NetException {
+        Pointer stats = Native.allocate(TPACKET_STATS_SIZE);
+        Pointer length = Native.allocate(INT_SIZE);
+        length.putInt(0, TPACKET_STATS_SIZE);
+        long stamp = enterOrThrow();
+        try {
+            if (LIBC.getsockopt(fd, LinuxConstants.SOL_PACKET, LinuxConstants.PACKET_STATISTICS, stats, length) < 0) {
+                throw NetException.fromErrno("read the packet statistics of " + interfaceName, Native.errno());
+            }
+        } finally {
+            fdGuard.unlockRead(stamp);
+        }
+        return Integer.toUnsignedLong(stats.getInt(TP_DROPS));
     }
 
     /**

@@ -206,8 +206,13 @@ public final class FileStore implements BlockStore {
     }
 
     /** Number of flushes (fdatasync) issued so far. */
-    long flushes() {
+    public long flushes() {
         return commit.flushes();
+    }
+
+    /** Number of writes made durable by those flushes. */
+    public long flushedWrites() {
+        return commit.flushedWrites();
     }
 
     /** Byte position in the source of sector {@code lba}, after checking the window. */

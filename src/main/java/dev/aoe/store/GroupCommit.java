@@ -33,6 +33,8 @@ final class GroupCommit {
     private boolean flushing;
     /** Number of flushes started, for tests and metrics. */
     private long flushes;
+    /** Writes made durable by the flushes that succeeded, for metrics. */
+    private long flushedWrites;
     private IOException failure;
 
     GroupCommit(Flush flush) {
@@ -87,6 +89,13 @@ final class GroupCommit {
         }
     }
 
+    /** Number of writes made durable by a flush so far. */
+    long flushedWrites() {
+        synchronized (lock) {
+            return flushedWrites;
+        }
+    }
+
     /** Runs the flush outside the lock, then publishes its outcome to every waiter. */
     private void runFlush(long target) throws IOException {
         try {
@@ -105,6 +114,8 @@ final class GroupCommit {
         synchronized (lock) {
             flushing = false;
             if (error == null) {
+                // Sequence number 1 stands for an earlier process's writes, not one of ours.
+                flushedWrites += Math.max(0, target - Math.max(durableSeq, 1));
                 durableSeq = Math.max(durableSeq, target);
             } else {
                 failure = error;

@@ -63,22 +63,42 @@ public final class Target {
     /**
      * Whether this target takes the request at all: addressed to it (or broadcast), a request
      * of AoE version 1, from a unicast source MAC, and from an initiator both the allowlist and
-     * the mask list let in. Frames it does not take get no reply whatsoever. A source with the
-     * group bit set (broadcast, multicast) is invalid on Ethernet, so it can only be forged, and
-     * a reply to it would reach every host on the segment.
+     * the mask list let in. Frames it does not take get no reply whatsoever; those addressed to
+     * it are counted in {@code counts} with the reason. A source with the group bit set
+     * (broadcast, multicast) is invalid on Ethernet, so it can only be forged, and a reply to it
+     * would reach every host on the segment.
      */
-    public boolean accepts(ByteBuffer f, int length) {
-        if (length < AoeHeader.LENGTH || AoeHeader.isResponse(f) || AoeHeader.version(f) != AoeHeader.VERSION) {
+    public boolean accepts(ByteBuffer f, int length, TargetCounts counts) {
+        if (length < AoeHeader.LENGTH || AoeHeader.isResponse(f)
+                || !AoeHeader.addressedTo(AoeHeader.shelf(f), AoeHeader.slot(f), shelf, slot)) {
             return false;
         }
-        if (!AoeHeader.addressedTo(AoeHeader.shelf(f), AoeHeader.slot(f), shelf, slot)) {
+        TargetCounts.Ignored refused = refusal(f);
+        if (refused != null) {
+            counts.ignored(refused);
             return false;
+        }
+        return true;
+    }
+
+    /** Like {@link #accepts(ByteBuffer, int, TargetCounts)}, for callers that count nothing. */
+    public boolean accepts(ByteBuffer f, int length) {
+        return accepts(f, length, new TargetCounts());
+    }
+
+    /** Why an addressed request is ignored, or null if it is taken. */
+    private TargetCounts.Ignored refusal(ByteBuffer f) {
+        if (AoeHeader.version(f) != AoeHeader.VERSION) {
+            return TargetCounts.Ignored.WRONG_VERSION;
         }
         long source = AoeHeader.source(f);
         if (MacAddress.isGroup(source)) {
-            return false;
+            return TargetCounts.Ignored.BROADCAST_SOURCE;
         }
-        return TargetState.allows(allowlist, source) && state.maskAllows(source);
+        if (!TargetState.allows(allowlist, source)) {
+            return TargetCounts.Ignored.ALLOWLIST;
+        }
+        return state.maskAllows(source) ? null : TargetCounts.Ignored.MASK_LIST;
     }
 
     /**
@@ -97,12 +117,18 @@ public final class Target {
     }
 
     /**
-     * Rewrites an accepted request into its reply, padded to the Ethernet minimum.
+     * Rewrites an accepted request into its reply, padded to the Ethernet minimum, and counts it
+     * in {@code counts}, the calling thread's own block.
      *
      * @return the reply length, or {@link #NO_REPLY}
      */
+    public int handle(ByteBuffer f, int length, TargetCounts counts) {
+        return handle(f, length, true, null, counts);
+    }
+
+    /** Like {@link #handle(ByteBuffer, int, TargetCounts)}, for callers that count nothing. */
     public int handle(ByteBuffer f, int length) {
-        return handle(f, length, true, null);
+        return handle(f, length, new TargetCounts());
     }
 
     /**
@@ -110,11 +136,11 @@ public final class Target {
      * must be durable before its reply is recorded in {@code unflushed} instead of flushed, and
      * {@link UnflushedWrites#settle()} must run before any reply of the batch is sent.
      */
-    public int handle(ByteBuffer f, int length, UnflushedWrites unflushed) {
-        return handle(f, length, true, unflushed);
+    public int handle(ByteBuffer f, int length, UnflushedWrites unflushed, TargetCounts counts) {
+        return handle(f, length, true, unflushed, counts);
     }
 
-    /** A record for {@link #handle(ByteBuffer, int, UnflushedWrites)}, for batches of up to {@code capacity}. */
+    /** A record for {@link #handle(ByteBuffer, int, UnflushedWrites, TargetCounts)}, for batches of up to {@code capacity}. */
     public UnflushedWrites unflushedWrites(int capacity) {
         return ata.unflushedWrites(capacity);
     }
@@ -123,30 +149,43 @@ public final class Target {
      * Like {@link #handle}, for a thread that must not block: answers an ATA read whose data
      * is in the page cache. Anything else returns {@link #WOULD_BLOCK} with the frame still
      * fit for {@link #handle} (only the request's error flag and byte, which mean nothing in a
-     * request, may have been cleared).
+     * request, may have been cleared), and counted nowhere yet.
      */
-    public int handleCached(ByteBuffer f, int length) {
+    public int handleCached(ByteBuffer f, int length, TargetCounts counts) {
         if (AoeHeader.command(f) != AoeHeader.CMD_ATA || length < AtaArg.DATA || !Ata.isRead(AtaArg.command(f))) {
             return WOULD_BLOCK;
         }
-        return handle(f, length, false, null);
+        return handle(f, length, false, null, counts);
     }
 
-    private int handle(ByteBuffer f, int length, boolean canWait, UnflushedWrites unflushed) {
+    /** Like {@link #handleCached(ByteBuffer, int, TargetCounts)}, for callers that count nothing. */
+    public int handleCached(ByteBuffer f, int length) {
+        return handleCached(f, length, new TargetCounts());
+    }
+
+    private int handle(ByteBuffer f, int length, boolean canWait, UnflushedWrites unflushed, TargetCounts counts) {
         int command = AoeHeader.command(f);
         long requester = AoeHeader.source(f);
+        if (length < minimumLength(command)) {
+            counts.ignored(TargetCounts.Ignored.MALFORMED);
+            return NO_REPLY;
+        }
         // The request's own E flag and error byte mean nothing: only what a handler sets goes out.
         f.put(AoeHeader.VERSION_FLAGS, (byte) (f.get(AoeHeader.VERSION_FLAGS) & ~AoeHeader.FLAG_ERROR));
         f.put(AoeHeader.ERROR, (byte) 0);
         int n = switch (command) {
-            case AoeHeader.CMD_ATA -> ata(f, length, requester, canWait, unflushed);
+            case AoeHeader.CMD_ATA -> ata(f, length, requester, canWait, unflushed, counts);
             case AoeHeader.CMD_CONFIG -> ConfigCommand.handle(f, length, state, bufferCount,
                     maxSectors(link.refreshMtu(), f.capacity()));
             case AoeHeader.CMD_MASK -> MaskCommand.handle(f, length, state);
             case AoeHeader.CMD_RESERVE -> ReserveCommand.handle(f, length, state, requester);
             default -> unknownCommand(f, command);
         };
-        if (n == NO_REPLY || n == WOULD_BLOCK) {
+        if (n == WOULD_BLOCK) {
+            return n;
+        }
+        countRequest(command, counts);
+        if (n == NO_REPLY) {
             return n;
         }
         // makeReply clears the error byte: keep what the handler set.
@@ -155,14 +194,35 @@ public final class Target {
         AoeHeader.makeReply(f, link.mac(), shelf, slot);
         if (error) {
             AoeHeader.setError(f, code);
+            counts.errorReply(code);
         }
         return AoeHeader.pad(f, n);
     }
 
-    private int ata(ByteBuffer f, int length, long requester, boolean canWait, UnflushedWrites unflushed) {
-        if (length < AtaArg.DATA) {
-            return NO_REPLY;
+    /** The shortest request of {@code command} its handler can read; shorter ones are malformed. */
+    private static int minimumLength(int command) {
+        return switch (command) {
+            case AoeHeader.CMD_ATA -> AtaArg.DATA;
+            case AoeHeader.CMD_CONFIG -> ConfigArg.STRING;
+            case AoeHeader.CMD_MASK -> MaskArg.DIRECTIVES;
+            case AoeHeader.CMD_RESERVE -> ReserveArg.MACS;
+            default -> AoeHeader.LENGTH;
+        };
+    }
+
+    /** Counts the non-ATA commands; {@link #ata} counts its own, by ATA command. */
+    private static void countRequest(int command, TargetCounts counts) {
+        switch (command) {
+            case AoeHeader.CMD_CONFIG -> counts.request(TargetCounts.Op.CONFIG);
+            case AoeHeader.CMD_MASK -> counts.request(TargetCounts.Op.MASK);
+            case AoeHeader.CMD_RESERVE -> counts.request(TargetCounts.Op.RESERVE);
+            default -> {
+            }
         }
+    }
+
+    private int ata(ByteBuffer f, int length, long requester, boolean canWait, UnflushedWrites unflushed,
+                    TargetCounts counts) {
         int opcode = AtaArg.command(f);
         // Broadcast ATA is how WinAoE discovers (IDENTIFY); a broadcast read or write is never
         // meant for every disk on the link, so it is ignored.
@@ -173,19 +233,43 @@ public final class Target {
         }
         // IDENTIFY stays open to everyone, as in vblade, so a reserved disk can still be found.
         if (opcode != Ata.IDENTIFY_DEVICE && !state.reservationAllows(requester)) {
+            countAta(opcode, counts);
             AoeHeader.setError(f, AoeHeader.ERR_TARGET_RESERVED);
             return AtaArg.DATA;
         }
+        int sectors = AtaArg.sectorCount(f);
         int maxSectors = maxSectors(link.mtu(), f.capacity());
         int n = canWait ? ata.execute(f, length, maxSectors, unflushed) : ata.executeCached(f, length, maxSectors);
         if (n == AtaDevice.WOULD_BLOCK) {
             return WOULD_BLOCK;
         }
+        countAta(opcode, counts);
         if (n == AtaDevice.BAD_ARGUMENT) {
             AoeHeader.setError(f, AoeHeader.ERR_BAD_ARGUMENT);
             return AtaArg.DATA;
         }
+        if ((AtaArg.status(f) & Ata.STATUS_ERR) != 0) {
+            // A write whose group flush fails later turns ABRT after this count: UnflushedWrites logs it.
+            counts.ataError((AtaArg.error(f) & Ata.ERROR_IDNF) != 0 ? TargetCounts.AtaError.IDNF
+                    : TargetCounts.AtaError.ABRT);
+        } else if (Ata.isRead(opcode) || Ata.isWrite(opcode)) {
+            counts.transferred(Ata.isWrite(opcode), (long) sectors * Ata.SECTOR_SIZE, !canWait);
+        }
         return n;
+    }
+
+    private static void countAta(int opcode, TargetCounts counts) {
+        if (Ata.isRead(opcode)) {
+            counts.request(TargetCounts.Op.READ);
+        } else if (Ata.isWrite(opcode)) {
+            counts.request(TargetCounts.Op.WRITE);
+        } else if (Ata.isFlush(opcode)) {
+            counts.request(TargetCounts.Op.FLUSH);
+        } else if (opcode == Ata.IDENTIFY_DEVICE) {
+            counts.request(TargetCounts.Op.IDENTIFY);
+        } else if (opcode == Ata.CHECK_POWER_MODE) {
+            counts.request(TargetCounts.Op.CHECK_POWER);
+        }
     }
 
     private static int unknownCommand(ByteBuffer f, int command) {

@@ -34,6 +34,7 @@ class ExportTranslatorTest {
         spec.setNodeName("node-1");
         spec.setSource(source);
         AoeExport export = new AoeExport();
+        export.getMetadata().setName("db-disk");
         export.setSpec(spec);
         return export;
     }
@@ -74,6 +75,7 @@ class ExportTranslatorTest {
         assertEquals(ExportSpec.DEFAULT_BUFFER_COUNT, spec.bufferCount());
         assertArrayEquals(new long[0], spec.allowlist());
         assertArrayEquals(new byte[0], spec.configString());
+        assertEquals("db-disk", spec.name(), "the export label of its metrics");
     }
 
     @Test

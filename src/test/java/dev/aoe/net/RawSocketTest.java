@@ -76,6 +76,27 @@ class RawSocketTest {
     }
 
     @Test
+    void framesDroppedOnAFullReceiveQueueAreReportedOnceEach() throws Exception {
+        openPair(VethPair.DEFAULT_MTU);
+        b.setBufferSizes(4096, 4096);
+        assertEquals(0, b.takeDrops(), "nothing dropped yet");
+        int frames = 500;
+        for (int i = 0; i < frames; i++) {
+            a.send(frameFromAToB(MIN_FRAME, i), MIN_FRAME);
+        }
+        ByteBuffer received = Frames.buffer(VethPair.DEFAULT_MTU + Frames.ETHERNET_HEADER);
+        b.setReceiveTimeout(QUIET_PERIOD);
+        int queued = 0;
+        while (b.receive(received) > 0) {
+            queued++;
+        }
+        long dropped = b.takeDrops();
+        assertTrue(dropped > 0, "a 4 KiB queue holds far fewer than " + frames + " frames");
+        assertEquals(frames, queued + dropped, "every frame was either queued or dropped");
+        assertEquals(0, b.takeDrops(), "reading the statistics resets them");
+    }
+
+    @Test
     void jumboFrameArrivesByteExact() throws Exception {
         openPair(JUMBO_MTU);
         int length = JUMBO_MTU + Frames.ETHERNET_HEADER;

@@ -34,6 +34,21 @@ class GroupCommitTest {
         pool.shutdownNow();
     }
 
+    @Test
+    void flushedWritesCountEachWriteOnceAndNotTheEarlierProcesssPlaceholder() throws Exception {
+        GroupCommit commit = new GroupCommit(() -> { });
+        commit.awaitDurable(commit.lastCompleted());
+        assertEquals(1, commit.flushes(), "the first flush always reaches the disk");
+        assertEquals(0, commit.flushedWrites(), "it made no write of ours durable");
+        commit.completed();
+        commit.completed();
+        long third = commit.completed();
+        commit.awaitDurable(third);
+        commit.awaitDurable(third);
+        assertEquals(2, commit.flushes(), "a write already durable needs no flush");
+        assertEquals(3, commit.flushedWrites(), "three writes, one flush");
+    }
+
     /**
      * A model disk: writers put a value in the "page cache"; a flush snapshots the page cache when
      * it starts and makes the snapshot "durable" when it ends. A writer that returns must find its
