@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.aoe.ata.Ata;
+import dev.aoe.chart.DashboardMetrics;
 import dev.aoe.metrics.EngineMeters;
 import dev.aoe.net.RawSocket;
 import dev.aoe.protocol.AoeHeader;
@@ -24,6 +25,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.IntSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -166,6 +169,37 @@ class EngineMetricsTest {
         Scrape none = new Scrape(registry.scrape());
         assertFalse(none.has("aoe_port_frames_received_total", port), "the port closed with its last export");
         assertFalse(none.text.contains("target=\""), none.text);
+    }
+
+    /**
+     * The chart's Grafana dashboard can never silently show nothing: every engine series its
+     * queries select is exported by an engine serving an export on veth, from the first scrape.
+     */
+    @Test
+    void everySeriesTheDashboardQueriesIsExportedByALiveEngine() throws Exception {
+        fx = EngineFixture.create(dir, 1500);
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        fx.engine().listen(new EngineMeters(registry));
+        me = fx.initiatorMac;
+        fx.add(fx.spec(SHELF, RW, StoreSpec.of(fx.disk("rw.img", SECTORS * 512))));
+        engine = fx.engineMac();
+        raw = fx.rawB();
+        answered(RW, me, () -> ata(RW, me, Ata.READ_SECTORS_EXT, 0, 1));
+
+        Set<String> exported = new TreeSet<>();
+        for (String line : registry.scrape().split("\n")) {
+            Matcher m = Scrape.LINE.matcher(line);
+            if (m.matches()) {
+                exported.add(m.group(1));
+            }
+        }
+        Set<String> queried = DashboardMetrics.engineMetricNames();
+        assertFalse(queried.isEmpty(), "the dashboard queries engine series");
+        Set<String> missing = new TreeSet<>(queried);
+        missing.removeAll(exported);
+        assertEquals(Set.of(), missing, "the dashboard queries series no engine exports; exported: " + exported);
+        System.out.println("EngineMetricsTest: the dashboard's " + queried.size() + " engine series are all exported: "
+                + queried);
     }
 
     /** Sends the request {@code build} writes and asserts that a reply comes. */
