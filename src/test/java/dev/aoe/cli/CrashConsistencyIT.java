@@ -10,16 +10,15 @@ import dev.aoe.cli.AoeCli.Background;
 import dev.aoe.cli.AoeCli.Result;
 import dev.aoe.initiator.Initiator;
 import dev.aoe.initiator.TargetInfo;
-import dev.aoe.net.Privileges;
 import dev.aoe.net.RawSocket;
 import dev.aoe.net.Traffic;
+import dev.aoe.net.Veth;
 import dev.aoe.net.VethPair;
 import dev.aoe.protocol.AoeHeader;
 import dev.aoe.protocol.AtaArg;
 import dev.aoe.protocol.MacAddress;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -58,23 +57,11 @@ class CrashConsistencyIT {
     private static final int SECTORS_PER_FRAME = 2;
     private static final int WINDOW = 16;
 
-    private VethPair veth;
-    private Path dir;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        Privileges.assumeNetworkNamespaces();
-        veth = VethPair.create(9000); // the writer sends 2-sector frames; the read-back uses 17
-        dir = Files.createTempDirectory("aoe-crash");
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (veth != null) {
-            veth.close();
-        }
-        AoeCli.deleteTree(dir);
-    }
+    /** The writer sends 2-sector frames; the read-back uses 17. */
+    @Veth(mtu = 9000)
+    VethPair veth;
+    @TempDir
+    Path dir;
 
     private String[] serveCommand(String... extra) {
         List<String> c = new ArrayList<>(List.of("serve", "--state-dir", dir.resolve("state").toString(),

@@ -12,7 +12,7 @@ import dev.aoe.ata.Ata;
 import dev.aoe.initiator.Initiator;
 import dev.aoe.initiator.TargetInfo;
 import dev.aoe.net.NamespacePortForward;
-import dev.aoe.net.Privileges;
+import dev.aoe.net.Veth;
 import dev.aoe.net.VethPair;
 import dev.aoe.operator.OperatorWrites;
 import dev.aoe.protocol.AoeHeader;
@@ -27,6 +27,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -60,15 +61,14 @@ class EngineRestartIT {
     KubernetesMockServer server;
     KubernetesClient client;
 
-    private VethPair veth;
-    private Path dir;
+    @Veth
+    VethPair veth;
+    @TempDir
+    Path dir;
     private NamespacePortForward api;
 
     @BeforeEach
     void setUp() throws Exception {
-        Privileges.assumeNetworkNamespaces();
-        veth = VethPair.create();
-        dir = Files.createTempDirectory("aoe-engine-restart");
         api = NamespacePortForward.open(veth.namespaceA(), client.getMasterUrl().getPort());
     }
 
@@ -77,10 +77,6 @@ class EngineRestartIT {
         if (api != null) {
             api.close();
         }
-        if (veth != null) {
-            veth.close();
-        }
-        AoeCli.deleteTree(dir);
     }
 
     @Test

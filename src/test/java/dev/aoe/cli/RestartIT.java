@@ -11,9 +11,9 @@ import dev.aoe.cli.AoeCli.Background;
 import dev.aoe.cli.AoeCli.Result;
 import dev.aoe.initiator.Initiator;
 import dev.aoe.initiator.TargetInfo;
-import dev.aoe.net.Privileges;
 import dev.aoe.net.RawSocket;
 import dev.aoe.net.Traffic;
+import dev.aoe.net.Veth;
 import dev.aoe.net.VethPair;
 import dev.aoe.protocol.AoeHeader;
 import dev.aoe.protocol.AtaArg;
@@ -21,9 +21,8 @@ import dev.aoe.protocol.ConfigArg;
 import dev.aoe.protocol.MacAddress;
 import dev.aoe.protocol.MaskArg;
 import dev.aoe.protocol.ReserveArg;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -49,23 +48,10 @@ class RestartIT {
     private static final long OUTSIDER = MacAddress.parse("02:00:00:00:0b:02");
     private static final Duration SILENCE = Duration.ofMillis(300);
 
-    private VethPair veth;
-    private Path dir;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        Privileges.assumeNetworkNamespaces();
-        veth = VethPair.create();
-        dir = Files.createTempDirectory("aoe-restart");
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (veth != null) {
-            veth.close();
-        }
-        AoeCli.deleteTree(dir);
-    }
+    @Veth
+    VethPair veth;
+    @TempDir
+    Path dir;
 
     @Test
     void restartKeepsMacAddressConfigStringMaskAndReservation() throws Exception {

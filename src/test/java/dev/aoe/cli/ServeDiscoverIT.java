@@ -9,13 +9,12 @@ import dev.aoe.cli.AoeCli.Background;
 import dev.aoe.cli.AoeCli.Result;
 import dev.aoe.initiator.Initiator;
 import dev.aoe.initiator.TargetInfo;
-import dev.aoe.net.Privileges;
+import dev.aoe.net.Veth;
 import dev.aoe.net.VethPair;
 import dev.aoe.protocol.AoeHeader;
 import dev.aoe.protocol.ConfigArg;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -34,23 +33,10 @@ import java.util.regex.Pattern;
 class ServeDiscoverIT {
     private static final Pattern MAC = Pattern.compile("on aoe-a \\(([0-9a-f:]{17}), MTU");
 
-    private VethPair veth;
-    private Path dir;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        Privileges.assumeNetworkNamespaces();
-        veth = VethPair.create();
-        dir = Files.createTempDirectory("aoe-cli-serve");
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (veth != null) {
-            veth.close();
-        }
-        AoeCli.deleteTree(dir);
-    }
+    @Veth
+    VethPair veth;
+    @TempDir
+    Path dir;
 
     private Background serveInA(String... args) {
         return aoe(args).inNetns(veth.namespaceA()).start();

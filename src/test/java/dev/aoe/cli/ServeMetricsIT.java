@@ -10,11 +10,10 @@ import dev.aoe.initiator.Initiator;
 import dev.aoe.initiator.TargetInfo;
 import dev.aoe.net.Ip;
 import dev.aoe.net.NetNs;
-import dev.aoe.net.Privileges;
+import dev.aoe.net.Veth;
 import dev.aoe.net.VethPair;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,7 +22,6 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Pattern;
@@ -36,23 +34,10 @@ import java.util.regex.Pattern;
 class ServeMetricsIT {
     private static final int PORT = 9187;
 
-    private VethPair veth;
-    private Path dir;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        Privileges.assumeNetworkNamespaces();
-        veth = VethPair.create();
-        dir = Files.createTempDirectory("aoe-cli-metrics");
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (veth != null) {
-            veth.close();
-        }
-        AoeCli.deleteTree(dir);
-    }
+    @Veth
+    VethPair veth;
+    @TempDir
+    Path dir;
 
     @Test
     void serveWithMetricsAnswersQMetricsWithTheEngineSeries() throws Exception {
