@@ -81,11 +81,6 @@ public final class Target {
         return true;
     }
 
-    /** Like {@link #accepts(ByteBuffer, int, TargetCounts)}, for callers that count nothing. */
-    public boolean accepts(ByteBuffer f, int length) {
-        return accepts(f, length, new TargetCounts());
-    }
-
     /** Why an addressed request is ignored, or null if it is taken. */
     private TargetCounts.Ignored refusal(ByteBuffer f) {
         if (AoeHeader.version(f) != AoeHeader.VERSION) {
@@ -126,11 +121,6 @@ public final class Target {
         return handle(f, length, true, null, counts);
     }
 
-    /** Like {@link #handle(ByteBuffer, int, TargetCounts)}, for callers that count nothing. */
-    public int handle(ByteBuffer f, int length) {
-        return handle(f, length, new TargetCounts());
-    }
-
     /**
      * Like {@link #handle}, for a thread that answers a batch of requests at once: a write that
      * must be durable before its reply is recorded in {@code unflushed} instead of flushed, and
@@ -156,11 +146,6 @@ public final class Target {
             return WOULD_BLOCK;
         }
         return handle(f, length, false, null, counts);
-    }
-
-    /** Like {@link #handleCached(ByteBuffer, int, TargetCounts)}, for callers that count nothing. */
-    public int handleCached(ByteBuffer f, int length) {
-        return handleCached(f, length, new TargetCounts());
     }
 
     private int handle(ByteBuffer f, int length, boolean canWait, UnflushedWrites unflushed, TargetCounts counts) {

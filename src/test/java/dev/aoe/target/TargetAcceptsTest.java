@@ -31,7 +31,7 @@ class TargetAcceptsTest extends TargetFixture {
     void acceptsOwnAddressAndBroadcastShelfAndSlotIndependently(int shelf, int slot, boolean accepted) {
         ByteBuffer f = frame();
         int n = configRequest(f, INITIATOR, shelf, slot, ConfigArg.CCMD_READ, new byte[0]);
-        assertEquals(accepted, target.accepts(f, n));
+        assertEquals(accepted, target.accepts(f, n, new TargetCounts()));
     }
 
     @Test
@@ -39,9 +39,9 @@ class TargetAcceptsTest extends TargetFixture {
         ByteBuffer f = frame();
         int n = configRequest(f, ConfigArg.CCMD_READ, new byte[0]);
         f.put(AoeHeader.VERSION_FLAGS, (byte) 0x18);
-        assertFalse(target.accepts(f, n));
+        assertFalse(target.accepts(f, n, new TargetCounts()));
         f.put(AoeHeader.VERSION_FLAGS, (byte) 0x08);
-        assertFalse(target.accepts(f, n), "vblade's version-0 announcement is a response too");
+        assertFalse(target.accepts(f, n, new TargetCounts()), "vblade's version-0 announcement is a response too");
     }
 
     @ParameterizedTest
@@ -49,9 +49,9 @@ class TargetAcceptsTest extends TargetFixture {
     void refusesGroupSourceMacsWhichOnlyAForgerSends(long source) {
         ByteBuffer f = frame();
         int n = configRequest(f, source, 7, 3, ConfigArg.CCMD_READ, new byte[0]);
-        assertFalse(target.accepts(f, n), "a reply would go to every host on the segment");
+        assertFalse(target.accepts(f, n, new TargetCounts()), "a reply would go to every host on the segment");
         n = configRequest(f, 0x02_00_00_00_00_01L, 7, 3, ConfigArg.CCMD_READ, new byte[0]);
-        assertTrue(target.accepts(f, n), "control: a unicast source");
+        assertTrue(target.accepts(f, n, new TargetCounts()), "control: a unicast source");
     }
 
     @ParameterizedTest
@@ -60,7 +60,7 @@ class TargetAcceptsTest extends TargetFixture {
         ByteBuffer f = frame();
         int n = configRequest(f, ConfigArg.CCMD_READ, new byte[0]);
         f.put(AoeHeader.VERSION_FLAGS, (byte) versionFlags);
-        assertFalse(target.accepts(f, n));
+        assertFalse(target.accepts(f, n, new TargetCounts()));
     }
 
     @ParameterizedTest
@@ -68,42 +68,42 @@ class TargetAcceptsTest extends TargetFixture {
     void refusesFramesShorterThanTheAoeHeader(int length) {
         ByteBuffer f = frame();
         configRequest(f, ConfigArg.CCMD_READ, new byte[0]);
-        assertFalse(target.accepts(f, length));
+        assertFalse(target.accepts(f, length, new TargetCounts()));
     }
 
     @Test
     void acceptsAHeaderOnlyFrame() {
         ByteBuffer f = frame();
         configRequest(f, ConfigArg.CCMD_READ, new byte[0]);
-        assertTrue(target.accepts(f, AoeHeader.LENGTH));
+        assertTrue(target.accepts(f, AoeHeader.LENGTH, new TargetCounts()));
     }
 
     @Test
     void emptyAllowlistLetsAnyoneIn() {
         ByteBuffer f = frame();
-        assertTrue(target.accepts(f, configRequest(f, INITIATOR, SHELF, SLOT, 0, new byte[0])));
-        assertTrue(target.accepts(f, configRequest(f, OTHER, SHELF, SLOT, 0, new byte[0])));
+        assertTrue(target.accepts(f, configRequest(f, INITIATOR, SHELF, SLOT, 0, new byte[0]), new TargetCounts()));
+        assertTrue(target.accepts(f, configRequest(f, OTHER, SHELF, SLOT, 0, new byte[0]), new TargetCounts()));
     }
 
     @Test
     void allowlistAdmitsOnlyItsMacs() {
         target = newTarget(new long[] {INITIATOR, THIRD});
         ByteBuffer f = frame();
-        assertTrue(target.accepts(f, configRequest(f, INITIATOR, SHELF, SLOT, 0, new byte[0])));
-        assertTrue(target.accepts(f, configRequest(f, THIRD, 0xFFFF, 0xFF, 0, new byte[0])));
-        assertFalse(target.accepts(f, configRequest(f, OTHER, SHELF, SLOT, 0, new byte[0])));
+        assertTrue(target.accepts(f, configRequest(f, INITIATOR, SHELF, SLOT, 0, new byte[0]), new TargetCounts()));
+        assertTrue(target.accepts(f, configRequest(f, THIRD, 0xFFFF, 0xFF, 0, new byte[0]), new TargetCounts()));
+        assertFalse(target.accepts(f, configRequest(f, OTHER, SHELF, SLOT, 0, new byte[0]), new TargetCounts()));
     }
 
     @Test
     void nonEmptyMaskListSilencesEveryCommandFromOtherMacs() {
         ByteBuffer f = frame();
         int n = maskRequest(f, INITIATOR, MaskArg.MCMD_EDIT, MaskArg.DCMD_ADD, INITIATOR);
-        assertTrue(target.handle(f, n) > 0);
-        assertTrue(target.accepts(f, configRequest(f, INITIATOR, SHELF, SLOT, 0, new byte[0])));
-        assertFalse(target.accepts(f, configRequest(f, OTHER, SHELF, SLOT, 0, new byte[0])));
-        assertFalse(target.accepts(f, maskRequest(f, OTHER, MaskArg.MCMD_READ)));
-        assertFalse(target.accepts(f, reserveRequest(f, OTHER, 0)));
-        assertFalse(target.accepts(f, ataRequest(f, OTHER, SHELF, SLOT, 0, 1, 0xEC, 0, null)));
+        assertTrue(target.handle(f, n, new TargetCounts()) > 0);
+        assertTrue(target.accepts(f, configRequest(f, INITIATOR, SHELF, SLOT, 0, new byte[0]), new TargetCounts()));
+        assertFalse(target.accepts(f, configRequest(f, OTHER, SHELF, SLOT, 0, new byte[0]), new TargetCounts()));
+        assertFalse(target.accepts(f, maskRequest(f, OTHER, MaskArg.MCMD_READ), new TargetCounts()));
+        assertFalse(target.accepts(f, reserveRequest(f, OTHER, 0), new TargetCounts()));
+        assertFalse(target.accepts(f, ataRequest(f, OTHER, SHELF, SLOT, 0, 1, 0xEC, 0, null), new TargetCounts()));
     }
 
     @Test
@@ -111,9 +111,9 @@ class TargetAcceptsTest extends TargetFixture {
         target = newTarget(new long[] {INITIATOR, OTHER});
         state.setMask(new long[] {OTHER, THIRD});
         ByteBuffer f = frame();
-        assertFalse(target.accepts(f, configRequest(f, INITIATOR, SHELF, SLOT, 0, new byte[0])), "not on the mask");
-        assertFalse(target.accepts(f, configRequest(f, THIRD, SHELF, SLOT, 0, new byte[0])), "not on the allowlist");
-        assertTrue(target.accepts(f, configRequest(f, OTHER, SHELF, SLOT, 0, new byte[0])));
+        assertFalse(target.accepts(f, configRequest(f, INITIATOR, SHELF, SLOT, 0, new byte[0]), new TargetCounts()), "not on the mask");
+        assertFalse(target.accepts(f, configRequest(f, THIRD, SHELF, SLOT, 0, new byte[0]), new TargetCounts()), "not on the allowlist");
+        assertTrue(target.accepts(f, configRequest(f, OTHER, SHELF, SLOT, 0, new byte[0]), new TargetCounts()));
     }
 
     @ParameterizedTest

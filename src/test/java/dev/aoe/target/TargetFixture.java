@@ -94,8 +94,8 @@ abstract class TargetFixture {
 
     /** Delivers a request the way the engine does: only if the target accepts it. */
     int deliver(ByteBuffer f, int length) {
-        assertTrue(target.accepts(f, length), "the target should accept this request");
-        return target.handle(f, length);
+        assertTrue(target.accepts(f, length, new TargetCounts()), "the target should accept this request");
+        return target.handle(f, length, new TargetCounts());
     }
 
     static void assertReplyHeader(ByteBuffer f, long to) {

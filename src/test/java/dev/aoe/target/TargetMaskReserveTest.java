@@ -140,7 +140,7 @@ class TargetMaskReserveTest extends TargetFixture {
     void maskOnceSetSilencesOthersButNotListedMacs() {
         ByteBuffer f = frame();
         deliver(f, maskRequest(f, INITIATOR, MaskArg.MCMD_EDIT, MaskArg.DCMD_ADD, OTHER));
-        assertFalse(target.accepts(f, maskRequest(f, INITIATOR, MaskArg.MCMD_READ)),
+        assertFalse(target.accepts(f, maskRequest(f, INITIATOR, MaskArg.MCMD_READ), new TargetCounts()),
                 "the editor itself is shut out when it did not add itself");
         int n = deliver(f, maskRequest(f, OTHER, MaskArg.MCMD_EDIT, MaskArg.DCMD_DELETE, OTHER));
         assertEquals(0, MaskArg.directiveCount(f));

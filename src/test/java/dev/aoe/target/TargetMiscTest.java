@@ -97,7 +97,7 @@ class TargetMiscTest extends TargetFixture {
                     f.put(24, (byte) sub).put(25, (byte) sub).put(27, (byte) (command == 0 ? 0xEC : sub))
                             .put(29, (byte) sub).put(26, (byte) 1);
                     int len = length;
-                    int n = assertDoesNotThrow(() -> target.handle(f, len), "command " + command + " length " + len);
+                    int n = assertDoesNotThrow(() -> target.handle(f, len, new TargetCounts()), "command " + command + " length " + len);
                     assertTrue(n == Target.NO_REPLY || n >= 60, "reply length " + n);
                 }
             }
@@ -124,8 +124,8 @@ class TargetMiscTest extends TargetFixture {
             state.setMask(new long[0]);
             state.setReserve(new long[0]);
             int len = length;
-            assertDoesNotThrow(() -> target.accepts(f, len));
-            int n = assertDoesNotThrow(() -> target.handle(f, len), "round " + len);
+            assertDoesNotThrow(() -> target.accepts(f, len, new TargetCounts()));
+            int n = assertDoesNotThrow(() -> target.handle(f, len, new TargetCounts()), "round " + len);
             assertTrue(n == Target.NO_REPLY || (n >= 60 && n <= FRAME_SIZE), "reply length " + n);
             if (n != Target.NO_REPLY) {
                 assertEquals(0x08, f.get(AoeHeader.VERSION_FLAGS) & 0x08, "replies carry R");
