@@ -69,7 +69,7 @@ public class EngineCommand implements Callable<Integer> {
                         + rootCause(e).getMessage() + " (check KUBECONFIG or the pod's service account)");
             }
             // Ready from here on, when every bound export is served or has a reported reason.
-            running.set(ServiceHealth.of("engine-agent", agent::ready, agent::live));
+            running.set(new ServiceHealth("engine-agent", agent::ready, agent::live));
             System.out.println("engine on node " + node + " serving the AoeExports bound to it; SIGTERM stops");
             Cli.waitForStop();
             running.set(null);

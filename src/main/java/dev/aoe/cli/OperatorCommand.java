@@ -35,7 +35,7 @@ public class OperatorCommand implements Callable<Integer> {
         // Ready once started, while its informers are synced; a standby replica (not leading)
         // keeps its caches warm and counts as ready, so a rolling update can replace the leader.
         RuntimeInfo info = operator.getRuntimeInfo();
-        running.set(ServiceHealth.of("operator", () -> info.isStarted() && info.allEventSourcesAreHealthy(),
+        running.set(new ServiceHealth("operator", () -> info.isStarted() && info.allEventSourcesAreHealthy(),
                 info::isStarted));
         try {
             Quarkus.waitForExit();

@@ -8,7 +8,8 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Liveness;
 import org.eclipse.microprofile.health.Readiness;
 
-import java.util.function.Predicate;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 /**
  * The process's only health checks (the Quarkus Operator SDK's own is excluded in
@@ -35,11 +36,11 @@ public class HealthChecks {
         return () -> check(ServiceHealth::live, true);
     }
 
-    private HealthCheckResponse check(Predicate<ServiceHealth> healthy, boolean upWhileStarting) {
+    private HealthCheckResponse check(Function<ServiceHealth, BooleanSupplier> healthy, boolean upWhileStarting) {
         ServiceHealth service = running.get();
         if (service == null) {
             return HealthCheckResponse.named(STARTING).status(upWhileStarting).build();
         }
-        return HealthCheckResponse.named(service.name()).status(healthy.test(service)).build();
+        return HealthCheckResponse.named(service.name()).status(healthy.apply(service).getAsBoolean()).build();
     }
 }

@@ -19,8 +19,8 @@ import java.util.Map;
  */
 final class OpenedSource implements Closeable {
     /** File type bits of {@code st_mode}. */
-    private static final int S_IFMT = 0170000;
-    private static final int S_IFBLK = 0060000;
+    static final int S_IFMT = 0170000;
+    static final int S_IFBLK = 0060000;
     private static final int S_IFREG = 0100000;
     private static final int S_IFDIR = 0040000;
     /** A created image holds a disk's data: readable by its owner only. */

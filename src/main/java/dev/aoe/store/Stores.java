@@ -19,10 +19,6 @@ import java.util.Arrays;
  * source's size, and opens the channels through the descriptor, so they reach the file checked.
  */
 public final class Stores {
-    /** File type bits of {@code st_mode}. */
-    private static final int S_IFMT = 0170000;
-    private static final int S_IFBLK = 0060000;
-
     private Stores() {
     }
 
@@ -59,7 +55,7 @@ public final class Stores {
     /** Whether {@code path} (links followed) is a block device. */
     public static boolean isBlockDevice(Path path) throws IOException {
         try {
-            return ((Integer) Files.getAttribute(path, "unix:mode") & S_IFMT) == S_IFBLK;
+            return ((Integer) Files.getAttribute(path, "unix:mode") & OpenedSource.S_IFMT) == OpenedSource.S_IFBLK;
         } catch (NoSuchFileException e) {
             return false;
         }

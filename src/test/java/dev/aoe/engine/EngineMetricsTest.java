@@ -31,6 +31,7 @@ import java.util.function.IntSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,11 +52,24 @@ class EngineMetricsTest {
     @TempDir
     Path dir;
     private EngineFixture fx;
+    private PrometheusMeterRegistry registry;
     private RawSocket raw;
     private long engine;
     private long me;
     private int tag = 0x4000_0000;
     private final ByteBuffer f = EngineFixture.frame();
+
+    /** An engine on veth whose meters a Prometheus registry reads, serving e7.1 read-write. */
+    @BeforeEach
+    void serveReadWrite() throws Exception {
+        fx = EngineFixture.create(dir, 1500);
+        registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        fx.engine().listen(new EngineMeters(registry));
+        me = fx.initiatorMac;
+        fx.add(fx.spec(SHELF, RW, StoreSpec.of(fx.disk("rw.img", SECTORS * 512))));
+        engine = fx.engineMac();
+        raw = fx.rawB();
+    }
 
     @AfterEach
     void tearDown() throws Exception {
@@ -66,16 +80,9 @@ class EngineMetricsTest {
 
     @Test
     void everyRequestRefusalAndErrorIsCountedExactlyAndAnExportRemovedStopsBeingReported() throws Exception {
-        fx = EngineFixture.create(dir, 1500);
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        fx.engine().listen(new EngineMeters(registry));
-        me = fx.initiatorMac;
-        fx.add(fx.spec(SHELF, RW, StoreSpec.of(fx.disk("rw.img", SECTORS * 512))));
         ExportSpec roSpec = new ExportSpec(SHELF, RO, fx.pair.interfaceA(),
                 StoreSpec.of(fx.disk("ro.img", SECTORS * 512)).withReadOnly(true), 16, new long[] {me}, new byte[0]);
         fx.add(roSpec);
-        engine = fx.engineMac();
-        raw = fx.rawB();
         Scrape before = new Scrape(registry.scrape());
 
         // Answered: writes, then reads of the same sectors, which the page cache holds.
@@ -177,13 +184,6 @@ class EngineMetricsTest {
      */
     @Test
     void everySeriesTheDashboardQueriesIsExportedByALiveEngine() throws Exception {
-        fx = EngineFixture.create(dir, 1500);
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        fx.engine().listen(new EngineMeters(registry));
-        me = fx.initiatorMac;
-        fx.add(fx.spec(SHELF, RW, StoreSpec.of(fx.disk("rw.img", SECTORS * 512))));
-        engine = fx.engineMac();
-        raw = fx.rawB();
         answered(RW, me, () -> ata(RW, me, Ata.READ_SECTORS_EXT, 0, 1));
 
         Set<String> exported = new TreeSet<>();
