@@ -1,14 +1,17 @@
 package dev.aoe.net;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Two fresh network namespaces joined by a veth pair, for tests that put an AoE target on one
- * end and an initiator on the other inside one JVM. Nothing touches a real NIC: each end lives in
- * its own namespace, and {@link #close()} deletes both namespaces, which removes the veth.
- * Needs {@link Privileges#assumeNetworkNamespaces()}.
+ * A veth pair, the one way this project makes a private link: for the bench (a target process on
+ * one end, the load generator on the other), the demo, and the tests. Either each end lives in a
+ * network namespace of its own, made with the pair and deleted by {@link #close()} (which removes
+ * the veth), or both ends live in the current namespace, which must be a private one (the demo's,
+ * made by unshare). Nothing touches a real NIC.
  */
 public final class VethPair implements AutoCloseable {
     public static final int DEFAULT_MTU = 1500;
@@ -18,93 +21,140 @@ public final class VethPair implements AutoCloseable {
     private static final String INTERFACE_A = "aoe-a";
     private static final String INTERFACE_B = "aoe-b";
 
+    /** Null: the current namespace. */
     private final String namespaceA;
     private final String namespaceB;
+    private final String interfaceA;
+    private final String interfaceB;
+    private boolean closed;
 
-    private VethPair(String prefix) {
-        namespaceA = prefix + "-a";
-        namespaceB = prefix + "-b";
+    private VethPair(String namespaceA, String namespaceB, String interfaceA, String interfaceB) {
+        this.namespaceA = namespaceA;
+        this.namespaceB = namespaceB;
+        this.interfaceA = interfaceA;
+        this.interfaceB = interfaceB;
     }
 
     public static VethPair create() {
         return create(DEFAULT_MTU);
     }
 
-    /** Creates the namespaces and the veth with {@code mtu} on both ends, up and with carrier. */
+    /** A pair aoe-a/aoe-b in two fresh namespaces with names of their own, {@code mtu} on both ends. */
     public static VethPair create(int mtu) {
-        VethPair pair = new VethPair("aoet-" + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet());
+        String prefix = "aoet-" + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet();
+        return inNamespaces(prefix + "-a", prefix + "-b", INTERFACE_A, INTERFACE_B, mtu);
+    }
+
+    /**
+     * Creates namespaces {@code namespaceA} and {@code namespaceB} and the veth between them, up
+     * and with carrier; on failure deletes what it made.
+     */
+    public static VethPair inNamespaces(String namespaceA, String namespaceB, String interfaceA, String interfaceB, int mtu) {
+        VethPair pair = new VethPair(namespaceA, namespaceB, interfaceA, interfaceB);
         try {
-            Ip.run("netns", "add", pair.namespaceA);
-            Ip.run("netns", "add", pair.namespaceB);
-            Ip.run("link", "add", INTERFACE_A, "netns", pair.namespaceA, "mtu", Integer.toString(mtu),
-                    "type", "veth", "peer", "name", INTERFACE_B, "netns", pair.namespaceB, "mtu", Integer.toString(mtu));
-            Ip.run("-n", pair.namespaceA, "link", "set", "dev", INTERFACE_A, "up");
-            Ip.run("-n", pair.namespaceB, "link", "set", "dev", INTERFACE_B, "up");
-            pair.awaitCarrier();
+            Ip.run("netns", "add", namespaceA);
+            Ip.run("netns", "add", namespaceB);
+            Ip.run("link", "add", interfaceA, "netns", namespaceA, "mtu", Integer.toString(mtu),
+                    "type", "veth", "peer", "name", interfaceB, "netns", namespaceB, "mtu", Integer.toString(mtu));
+            pair.up();
             return pair;
         } catch (RuntimeException e) {
-            pair.close();
+            pair.closeQuietly(e);
             throw e;
         }
     }
 
+    /** The veth with both ends in the current network namespace, up and with carrier. */
+    public static VethPair here(String interfaceA, String interfaceB, int mtu) {
+        VethPair pair = new VethPair(null, null, interfaceA, interfaceB);
+        try {
+            Ip.run("link", "add", interfaceA, "mtu", Integer.toString(mtu),
+                    "type", "veth", "peer", "name", interfaceB, "mtu", Integer.toString(mtu));
+            pair.up();
+            return pair;
+        } catch (RuntimeException e) {
+            pair.closeQuietly(e);
+            throw e;
+        }
+    }
+
+    /** End A's namespace, or null for the current one. */
     public String namespaceA() {
         return namespaceA;
     }
 
+    /** End B's namespace, or null for the current one. */
     public String namespaceB() {
         return namespaceB;
     }
 
     public String interfaceA() {
-        return INTERFACE_A;
+        return interfaceA;
     }
 
     public String interfaceB() {
-        return INTERFACE_B;
+        return interfaceB;
     }
 
-    /** Runs {@code action} on this thread inside namespace A. */
+    /** Runs {@code action} on this thread inside end A's namespace. */
     public <T> T inA(Callable<T> action) throws Exception {
-        return NetNs.call(namespaceA, action);
+        return namespaceA == null ? action.call() : NetNs.call(namespaceA, action);
     }
 
-    /** Runs {@code action} on this thread inside namespace B. */
+    /** Runs {@code action} on this thread inside end B's namespace. */
     public <T> T inB(Callable<T> action) throws Exception {
-        return NetNs.call(namespaceB, action);
+        return namespaceB == null ? action.call() : NetNs.call(namespaceB, action);
     }
 
     /** An AoE raw socket on end A (it stays in namespace A). */
     public RawSocket openA() throws Exception {
-        return inA(() -> RawSocket.open(INTERFACE_A));
+        return inA(() -> RawSocket.open(interfaceA));
     }
 
     /** An AoE raw socket on end B (it stays in namespace B). */
     public RawSocket openB() throws Exception {
-        return inB(() -> RawSocket.open(INTERFACE_B));
+        return inB(() -> RawSocket.open(interfaceB));
     }
 
     /** One-line {@code ip -o link show} output for end A. */
     public String showA() {
-        return Ip.run("-o", "-n", namespaceA, "link", "show", "dev", INTERFACE_A);
+        return Ip.run(in(namespaceA, "-o", "link", "show", "dev", interfaceA));
     }
 
     /** Sets end A's MTU. */
     public void setMtuA(int mtu) {
-        Ip.run("-n", namespaceA, "link", "set", "dev", INTERFACE_A, "mtu", Integer.toString(mtu));
+        Ip.run(in(namespaceA, "link", "set", "dev", interfaceA, "mtu", Integer.toString(mtu)));
+    }
+
+    /** Sets the MTU of both ends. */
+    public void setMtu(int mtu) {
+        setMtuA(mtu);
+        Ip.run(in(namespaceB, "link", "set", "dev", interfaceB, "mtu", Integer.toString(mtu)));
     }
 
     /** Takes end B administratively up or down (end A then gains or loses carrier). */
     public void setUpB(boolean up) {
-        Ip.run("-n", namespaceB, "link", "set", "dev", INTERFACE_B, up ? "up" : "down");
+        Ip.run(in(namespaceB, "link", "set", "dev", interfaceB, up ? "up" : "down"));
     }
 
-    private void awaitCarrier() {
+    /** {@code ip} arguments, in {@code namespace} when there is one. */
+    private static String[] in(String namespace, String... args) {
+        List<String> all = new ArrayList<>();
+        if (namespace != null) {
+            all.addAll(List.of("-n", namespace));
+        }
+        all.addAll(List.of(args));
+        return all.toArray(String[]::new);
+    }
+
+    private void up() {
+        Ip.run(in(namespaceA, "link", "set", "dev", interfaceA, "up"));
+        Ip.run(in(namespaceB, "link", "set", "dev", interfaceB, "up"));
         long deadline = System.nanoTime() + LINK_UP_TIMEOUT.toNanos();
-        while (!showA().contains("LOWER_UP") || !Ip.run("-o", "-n", namespaceB, "link", "show", "dev", INTERFACE_B)
-                .contains("LOWER_UP")) {
+        while (!showA().contains("LOWER_UP")
+                || !Ip.run(in(namespaceB, "-o", "link", "show", "dev", interfaceB)).contains("LOWER_UP")) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("veth " + INTERFACE_A + "/" + INTERFACE_B + " got no carrier within "
+                throw new IllegalStateException("veth " + interfaceA + "/" + interfaceB + " got no carrier within "
                         + LINK_UP_TIMEOUT.toSeconds() + " s");
             }
             try {
@@ -116,9 +166,22 @@ public final class VethPair implements AutoCloseable {
         }
     }
 
-    /** Deletes both namespaces (and so the veth); reports the first failure after trying both. */
+    /**
+     * Deletes both namespaces (and so the veth), or the veth when its ends are in the current
+     * namespace; reports the first failure after trying everything. Idempotent.
+     */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (namespaceA == null) {
+            if (Ip.run("-o", "link", "show").lines().anyMatch(line -> line.contains(" " + interfaceA + "@"))) {
+                Ip.run("link", "del", "dev", interfaceA);
+            }
+            return;
+        }
         RuntimeException failure = null;
         for (String namespace : new String[] {namespaceA, namespaceB}) {
             try {
@@ -134,8 +197,17 @@ public final class VethPair implements AutoCloseable {
         }
     }
 
+    private void closeQuietly(RuntimeException cause) {
+        try {
+            close();
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
     @Override
     public String toString() {
-        return "VethPair[" + namespaceA + "/" + INTERFACE_A + " <-> " + namespaceB + "/" + INTERFACE_B + "]";
+        return "VethPair[" + (namespaceA == null ? "" : namespaceA + "/") + interfaceA + " <-> "
+                + (namespaceB == null ? "" : namespaceB + "/") + interfaceB + "]";
     }
 }

@@ -49,7 +49,7 @@ class LayersTest {
             entry("operator", Set.of("api", "config", "policy", "store")),
             // The command line puts every process together.
             entry("cli", Set.of("agent", "bench", "config", "engine", "health", "initiator", "metrics",
-                    "operator", "protocol", "store")));
+                    "net", "operator", "protocol", "store")));
 
     /** Where Kubernetes and Quarkus may appear. */
     private static final Set<String> FRAMEWORK_PACKAGES = Set.of("agent", "operator", "cli", "health", "metrics",
