@@ -94,25 +94,29 @@ public class EngineDaemonSetOwner implements AutoCloseable {
         if (!started.compareAndSet(false, true)) {
             return;
         }
-        informer = client.apps().daemonSets().inNamespace(config.namespace()).withLabels(template.selector())
-                .inform(new ResourceEventHandler<>() {
-                    @Override
-                    public void onAdd(DaemonSet ds) {
-                        request();
-                    }
+        SharedIndexInformer<DaemonSet> watching = client.apps().daemonSets().inNamespace(config.namespace())
+                .withLabels(template.selector()).runnableInformer(0);
+        watching.addEventHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(DaemonSet ds) {
+                request();
+            }
 
-                    @Override
-                    public void onUpdate(DaemonSet before, DaemonSet now) {
-                        if (formOrOwnerChanged(before, now)) {
-                            request();
-                        }
-                    }
+            @Override
+            public void onUpdate(DaemonSet before, DaemonSet now) {
+                if (formOrOwnerChanged(before, now)) {
+                    request();
+                }
+            }
 
-                    @Override
-                    public void onDelete(DaemonSet ds, boolean deletedFinalStateUnknown) {
-                        request();
-                    }
-                });
+            @Override
+            public void onDelete(DaemonSet ds, boolean deletedFinalStateUnknown) {
+                request();
+            }
+        });
+        // Set before it runs: its first events already read its cache.
+        informer = watching;
+        watching.run();
         // Also when there is none to announce itself.
         request();
     }
@@ -127,7 +131,7 @@ public class EngineDaemonSetOwner implements AutoCloseable {
     }
 
     private void request() {
-        if (queued.compareAndSet(false, true)) {
+        if (!executor.isShutdown() && queued.compareAndSet(false, true)) {
             executor.execute(this::pass);
         }
     }
