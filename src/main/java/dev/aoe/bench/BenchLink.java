@@ -1,72 +1,51 @@
 package dev.aoe.bench;
 
+import dev.aoe.net.VethPair;
+
 import java.io.Closeable;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
 
 /**
- * Two network namespaces of the benchmark's own joined by a veth pair: the target's side and
- * the initiator's side. Nothing reaches the host's network, and deleting the namespaces
- * deletes the link.
+ * The benchmark's link: a {@link VethPair} between two network namespaces of its own, the
+ * target's side (end A) and the initiator's side (end B). Nothing reaches the host's network,
+ * and deleting the namespaces deletes the link.
  */
 public final class BenchLink implements Closeable {
     public static final String TARGET_INTERFACE = "aoeb0";
     public static final String INITIATOR_INTERFACE = "aoeb1";
 
-    private final String targetNamespace;
-    private final String initiatorNamespace;
-    private boolean closed;
+    private final VethPair pair;
 
-    private BenchLink(String targetNamespace, String initiatorNamespace) {
-        this.targetNamespace = targetNamespace;
-        this.initiatorNamespace = initiatorNamespace;
+    private BenchLink(VethPair pair) {
+        this.pair = pair;
     }
 
     /** Creates both namespaces and the link; names carry this process's id, so runs never collide. */
-    public static BenchLink create() throws IOException {
+    public static BenchLink create() {
         long pid = ProcessHandle.current().pid();
-        BenchLink link = new BenchLink("aoe-bench-t" + pid, "aoe-bench-i" + pid);
-        try {
-            Commands.run("ip", "netns", "add", link.targetNamespace);
-            Commands.run("ip", "netns", "add", link.initiatorNamespace);
-            Commands.run("ip", "-n", link.targetNamespace, "link", "add", TARGET_INTERFACE, "type", "veth",
-                    "peer", "name", INITIATOR_INTERFACE, "netns", link.initiatorNamespace);
-            Commands.run("ip", "-n", link.targetNamespace, "link", "set", TARGET_INTERFACE, "up");
-            Commands.run("ip", "-n", link.initiatorNamespace, "link", "set", INITIATOR_INTERFACE, "up");
-        } catch (IOException | RuntimeException e) {
-            link.close();
-            throw e;
-        }
-        return link;
+        return new BenchLink(VethPair.inNamespaces("aoe-bench-t" + pid, "aoe-bench-i" + pid,
+                TARGET_INTERFACE, INITIATOR_INTERFACE, VethPair.DEFAULT_MTU));
     }
 
     public String targetNamespace() {
-        return targetNamespace;
+        return pair.namespaceA();
     }
 
     public String initiatorNamespace() {
-        return initiatorNamespace;
+        return pair.namespaceB();
     }
 
     /** Sets the MTU of both ends. */
-    public void setMtu(int mtu) throws IOException {
-        Commands.run("ip", "-n", targetNamespace, "link", "set", TARGET_INTERFACE, "mtu", String.valueOf(mtu));
-        Commands.run("ip", "-n", initiatorNamespace, "link", "set", INITIATOR_INTERFACE, "mtu", String.valueOf(mtu));
+    public void setMtu(int mtu) {
+        pair.setMtu(mtu);
     }
 
-    /** Deletes both namespaces, and with them the link. Idempotent; never throws. */
+    /** Deletes both namespaces, and with them the link. Idempotent; never throws: it runs on Ctrl-C too. */
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        for (String ns : List.of(initiatorNamespace, targetNamespace)) {
-            if (Files.exists(Path.of("/run/netns", ns))) {
-                Commands.runQuietly("ip", "netns", "delete", ns);
-            }
+    public void close() {
+        try {
+            pair.close();
+        } catch (RuntimeException e) {
+            System.err.println("aoe bench: warning: " + e.getMessage());
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.aoe.bench;
 
+import org.HdrHistogram.Histogram;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -7,8 +9,10 @@ import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
 /**
- * Folds repeated runs of the matrix into one result per cell: each figure is the median of that
- * figure over the runs, so one run disturbed by the rest of a shared machine does not set it.
+ * Folds repeated runs of the matrix into one result per cell: each rate is the median of that
+ * rate over the runs, so one run disturbed by the rest of a shared machine does not set it; the
+ * latencies of all runs merge into one histogram, whose percentiles are those of every request
+ * (a median of per-run percentiles is no percentile of anything).
  */
 final class Medians {
     private static final double MILLION = 1e6;
@@ -30,9 +34,9 @@ final class Medians {
         CellResult first = runs.get(0);
         double seconds = first.load().seconds();
         long requests = Math.round(median(runs, CellResult::iops) * seconds);
-        LoadResult load = new LoadResult(requests, seconds,
-                Math.round(median(runs, r -> r.load().p50Nanos())),
-                Math.round(median(runs, r -> r.load().p99Nanos())),
+        Histogram latencies = first.load().latencies().copy();
+        runs.stream().skip(1).forEach(r -> latencies.add(r.load().latencies()));
+        LoadResult load = new LoadResult(requests, seconds, latencies,
                 runs.stream().mapToLong(r -> r.load().retransmits()).sum(),
                 runs.stream().mapToLong(r -> r.load().errors()).sum(),
                 median(runs, CellResult::generatorCpuPerMillion) * requests / MILLION);

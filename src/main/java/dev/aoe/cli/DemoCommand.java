@@ -6,6 +6,8 @@ import dev.aoe.engine.ExportStatus;
 import dev.aoe.initiator.Identity;
 import dev.aoe.initiator.Initiator;
 import dev.aoe.initiator.TargetInfo;
+import dev.aoe.net.Ip;
+import dev.aoe.net.VethPair;
 import dev.aoe.protocol.MacAddress;
 import dev.aoe.store.Sizes;
 import dev.aoe.store.StoreSpec;
@@ -26,7 +28,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 
 @Command(name = "demo", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
         description = {"Serve a sparse file on a private veth link and use it: discover, identify, write, verify.",
@@ -67,13 +68,10 @@ public class DemoCommand implements Callable<Integer> {
             return Cli.fail("demo", "--io must be whole sectors and fit the disk after sector " + WRITE_LBA);
         }
         step("link: veth " + TARGET_LINK + " <-> " + INITIATOR_LINK + " (MTU " + mtu + ") in a private network namespace");
-        run("ip", "link", "set", "lo", "up");
-        run("ip", "link", "add", TARGET_LINK, "mtu", String.valueOf(mtu), "type", "veth",
-                "peer", "name", INITIATOR_LINK, "mtu", String.valueOf(mtu));
-        run("ip", "link", "set", TARGET_LINK, "up");
-        run("ip", "link", "set", INITIATOR_LINK, "up");
+        Ip.run("link", "set", "lo", "up");
         Path dir = Files.createTempDirectory("aoe-demo");
-        try (Engine engine = new Engine(dir.resolve("state"), EngineOptions.hostName(), Duration.ofMillis(200))) {
+        try (VethPair link = VethPair.here(TARGET_LINK, INITIATOR_LINK, mtu);
+             Engine engine = new Engine(dir.resolve("state"), EngineOptions.hostName(), Duration.ofMillis(200))) {
             Path disk = dir.resolve("disk.img");
             ExportSpec spec = new ExportSpec(SHELF, SLOT, TARGET_LINK, StoreSpec.of(disk).withCreateSize(diskBytes),
                     ExportSpec.DEFAULT_BUFFER_COUNT, new long[0], "aoe-operator demo".getBytes(StandardCharsets.UTF_8));
@@ -161,14 +159,6 @@ public class DemoCommand implements Callable<Integer> {
 
     private static void step(String text) {
         System.out.println("==> " + text);
-    }
-
-    private static void run(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IOException(String.join(" ", command) + " failed: " + output);
-        }
     }
 
     private static double mibPerSecond(long bytes, long nanos) {

@@ -1,5 +1,6 @@
 package dev.aoe.cli;
 
+import dev.aoe.bench.TextTable;
 import dev.aoe.initiator.Identity;
 import dev.aoe.initiator.Initiator;
 import dev.aoe.initiator.TargetInfo;
@@ -16,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
@@ -72,20 +72,10 @@ public class DiscoverCommand implements Callable<Integer> {
     }
 
     static void print(PrintStream out, List<String[]> rows) {
-        String[] header = {"TARGET", "IFACE", "MAC", "SIZE", "BUFFERS", "SECTORS/FRAME", "CONFIG"};
-        int[] width = new int[header.length];
-        for (String[] r : Stream.concat(Stream.<String[]>of(header), rows.stream()).toList()) {
-            for (int i = 0; i < r.length; i++) {
-                width[i] = Math.max(width[i], r[i].length());
-            }
-        }
-        for (String[] r : Stream.concat(Stream.<String[]>of(header), rows.stream()).toList()) {
-            StringBuilder line = new StringBuilder();
-            for (int i = 0; i < r.length; i++) {
-                line.append(String.format(Locale.ROOT, "%-" + (width[i] + 2) + "s", r[i]));
-            }
-            out.println(line.toString().stripTrailing());
-        }
+        List<String> header = List.of("TARGET", "IFACE", "MAC", "SIZE", "BUFFERS", "SECTORS/FRAME", "CONFIG");
+        TextTable table = new TextTable(header, new boolean[header.size()]);
+        rows.forEach(r -> table.add(List.of(r)));
+        out.print(table.render(false));
     }
 
     private static List<String> upInterfaces() throws IOException {

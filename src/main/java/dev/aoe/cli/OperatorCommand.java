@@ -2,6 +2,7 @@ package dev.aoe.cli;
 
 import dev.aoe.health.RunningService;
 import dev.aoe.health.ServiceHealth;
+import dev.aoe.operator.EngineDaemonSetOwner;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.RuntimeInfo;
 import io.quarkus.runtime.Quarkus;
@@ -27,11 +28,15 @@ public class OperatorCommand implements Callable<Integer> {
     Operator operator;
 
     @Inject
+    EngineDaemonSetOwner engineDaemonSet;
+
+    @Inject
     RunningService running;
 
     @Override
     public Integer call() {
         operator.start();
+        engineDaemonSet.startWith(operator);
         // Ready once started, while its informers are synced; a standby replica (not leading)
         // keeps its caches warm and counts as ready, so a rolling update can replace the leader.
         RuntimeInfo info = operator.getRuntimeInfo();
@@ -41,6 +46,7 @@ public class OperatorCommand implements Callable<Integer> {
             Quarkus.waitForExit();
         } finally {
             running.set(null);
+            engineDaemonSet.close();
             operator.stop();
         }
         return 0;

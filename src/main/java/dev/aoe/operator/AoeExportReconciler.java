@@ -43,12 +43,14 @@ import java.util.stream.Collectors;
 /**
  * Admits, binds and reports on AoeExports: validate, resolve conflicts, apply the path policy,
  * check the node and its engine, bind the accepted export to its node, then write the operator's
- * part of the status and an Event per condition change. Also keeps the engine DaemonSet in shape.
+ * part of the status and an Event per condition change. The engine DaemonSet is kept by
+ * {@link EngineDaemonSetOwner}; this reconciler only reads it.
  * <p>
  * Everything is event driven, through informers whose events map back to the exports concerned:
  * engine pods and nodes to the exports on that node; exports to the exports contending for the
  * same address or source (so that when a holder goes away the one waiting takes over at once);
- * the engine DaemonSet to every export (only on a spec change or deletion, to restore it).
+ * the engine DaemonSet to every export (only when its count of pods to run or running changes, or
+ * it appears or goes: then why a pod is missing may change).
  * <p>
  * The status does not depend on the primary's generation alone (the engine's report changes it),
  * so event processing is not generation-aware. The operator's own finalizer makes deletions
@@ -64,7 +66,7 @@ public class AoeExportReconciler implements Reconciler<AoeExport>, Cleaner<AoeEx
     private static final String BY_SOURCE = "source";
 
     private final AoeConfig.EngineDaemonSet engineConfig;
-    private final EngineDaemonSet engineDaemonSet;
+    private final String engineSelector;
     private final EngineCreation engineCreation;
     private final StatusAggregator aggregator;
     private final PathPolicy policy;
@@ -91,7 +93,7 @@ public class AoeExportReconciler implements Reconciler<AoeExport>, Cleaner<AoeEx
 
     public AoeExportReconciler(AoeConfig config, Clock clock, MeterRegistry registry) {
         this.engineConfig = config.engine();
-        this.engineDaemonSet = new EngineDaemonSet(config);
+        this.engineSelector = new EngineDaemonSet(config).selectorString();
         this.engineCreation = new EngineCreation(clock);
         this.aggregator = new StatusAggregator(config.defaultInterface(), engineConfig.namespace());
         this.policy = config.pathPolicy();
@@ -108,7 +110,7 @@ public class AoeExportReconciler implements Reconciler<AoeExport>, Cleaner<AoeEx
         metrics = new OperatorMetrics(registry, exports);
         String namespace = engineConfig.namespace();
         enginePods = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, AoeExport.class)
-                .withName("engine-pods").withNamespaces(namespace).withLabelSelector(engineDaemonSet.selectorString())
+                .withName("engine-pods").withNamespaces(namespace).withLabelSelector(engineSelector)
                 .withSecondaryToPrimaryMapper(p -> ids(exports.byIndex(BY_NODE, String.valueOf(p.getSpec().getNodeName()))))
                 .build(), context);
         // Only a node's existence matters; its status updates are noise.
@@ -117,9 +119,8 @@ public class AoeExportReconciler implements Reconciler<AoeExport>, Cleaner<AoeEx
                 .withSecondaryToPrimaryMapper(n -> ids(exports.byIndex(BY_NODE, n.getMetadata().getName())))
                 .build(), context);
         daemonSets = new InformerEventSource<>(InformerEventSourceConfiguration.from(DaemonSet.class, AoeExport.class)
-                .withName("engine-daemonset").withNamespaces(namespace).withLabelSelector(engineDaemonSet.selectorString())
-                .withOnUpdateFilter((now, before) -> generationChanged(now, before)
-                        || EngineCreation.podsScheduledChanged(now, before))
+                .withName("engine-daemonset").withNamespaces(namespace).withLabelSelector(engineSelector)
+                .withOnUpdateFilter(EngineCreation::podsScheduledChanged)
                 .withSecondaryToPrimaryMapper(d -> ids(exports.list().toList()))
                 .build(), context);
         // Bounded: an export event wakes only the exports sharing its address or its source.
@@ -140,7 +141,6 @@ public class AoeExportReconciler implements Reconciler<AoeExport>, Cleaner<AoeEx
 
     private UpdateControl<AoeExport> admitAndReport(AoeExport export, Context<AoeExport> context) {
         KubernetesClient client = context.getClient();
-        engineDaemonSet.ensure(client, cachedDaemonSet());
         AoeExportStatus status = aggregator.aggregate(export, findings(export, context), clock.instant());
         // Status first: the engine reports only on bound exports, so it never finds one without status.
         write(client, export, status);

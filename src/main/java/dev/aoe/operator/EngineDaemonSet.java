@@ -1,6 +1,7 @@
 package dev.aoe.operator;
 
 import dev.aoe.config.AoeConfig;
+import dev.aoe.config.EngineSettings;
 import io.fabric8.kubernetes.api.model.Capabilities;
 import io.fabric8.kubernetes.api.model.CapabilitiesBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -14,7 +15,6 @@ import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.OwnerReference;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
@@ -22,12 +22,8 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 
-import java.net.HttpURLConnection;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -37,21 +33,16 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.logging.Logger;
 
 /**
- * The engine DaemonSet the operator owns: one engine per node, serving every export bound to it.
- * Its desired form depends on the operator configuration only, never on the exports, so adding or
- * removing an export never restarts an engine. It is written only when that form changes,
- * detected by a hash of the desired spec kept in an annotation (the API server's defaulting makes
- * comparing specs field by field unreliable).
+ * The engine DaemonSet's desired form: one engine per node, serving every export bound to it.
+ * A function of the operator configuration only, never of the exports, so adding or removing an
+ * export never restarts an engine. A hash of the desired spec is kept in an annotation, so that
+ * {@link EngineDaemonSetOwner} writes it only when that form changes (the API server's defaulting
+ * makes comparing specs field by field unreliable).
  * <p>
- * The operator's Deployment owns it, so whatever deletes the operator deletes the engines through
- * the garbage collector: no privileged pod outlives the operator and its RBAC. It asks nothing of
- * the node that Kubernetes does not guarantee everywhere: no mount propagation (which needs the
- * host's mount to be shared); device nodes show through a plain bind mount of /dev.
+ * It asks nothing of the node that Kubernetes does not guarantee everywhere: no mount propagation
+ * (which needs the host's mount to be shared); device nodes show through a plain bind mount of /dev.
  */
 public final class EngineDaemonSet {
     public static final String SPEC_HASH_ANNOTATION = "aoe.dev/spec-hash";
@@ -61,15 +52,9 @@ public final class EngineDaemonSet {
     private static final long TERMINATION_GRACE_SECONDS = 15;
     private static final String DEV = "/dev";
     private static final String DEV_PREFIX = DEV + "/";
-    private static final Logger LOG = Logger.getLogger(EngineDaemonSet.class.getName());
 
     private final AoeConfig config;
     private final AoeConfig.EngineDaemonSet engine;
-    /** Set on first use; recomputing it in a race gives the same value. */
-    private volatile String desiredHash;
-    /** The operator's Deployment, looked up once it exists; it never changes while this operator runs. */
-    private volatile OwnerReference owner;
-    private final AtomicBoolean warnedNoOwner = new AtomicBoolean();
 
     public EngineDaemonSet(AoeConfig config) {
         this.config = config;
@@ -150,89 +135,11 @@ public final class EngineDaemonSet {
         return ds;
     }
 
-    /**
-     * Creates the DaemonSet when missing and replaces it when its desired form changed.
-     * <p>
-     * Exports are reconciled concurrently, and until the informer delivers the DaemonSet one of
-     * them created, the others find none in the cache: their creates fail with AlreadyExists,
-     * which means it is there. The informer's event then reconciles every export, and the one
-     * that finds a DaemonSet of another form replaces it.
-     *
-     * @param current the DaemonSet as cached, or null when there is none
-     */
-    public void ensure(KubernetesClient client, DaemonSet current) {
-        OwnerReference owner = owner(client);
-        if (current == null) {
-            try {
-                client.apps().daemonSets().inNamespace(engine.namespace()).resource(desired(owner)).create();
-            } catch (KubernetesClientException e) {
-                if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
-                    throw e;
-                }
-            }
-        } else if (!desiredHash().equals(Optional.ofNullable(current.getMetadata().getAnnotations())
-                .map(a -> a.get(SPEC_HASH_ANNOTATION)).orElse(null)) || !ownedBy(current, owner)) {
-            DaemonSet desired = desired(owner);
-            desired.getMetadata().setResourceVersion(current.getMetadata().getResourceVersion());
-            client.apps().daemonSets().inNamespace(engine.namespace()).resource(desired).update();
-        }
-    }
-
-    /** Whether {@code ds} names {@code owner} (when there is one) among its owners: one from an older operator may not. */
-    private static boolean ownedBy(DaemonSet ds, OwnerReference owner) {
-        return owner == null || Optional.ofNullable(ds.getMetadata().getOwnerReferences()).orElse(List.of()).stream()
-                .anyMatch(o -> owner.getUid().equals(o.getUid()));
-    }
-
-    /**
-     * The operator's Deployment as the DaemonSet's owner, or null when none is configured or it
-     * does not exist (then the DaemonSet is created without one, and gets it on a later reconcile).
-     */
-    private OwnerReference owner(KubernetesClient client) {
-        OwnerReference known = owner;
-        Optional<String> name = engine.ownerDeployment();
-        if (known != null || name.isEmpty()) {
-            return known;
-        }
-        Deployment deployment = client.apps().deployments().inNamespace(engine.namespace()).withName(name.get()).get();
-        if (deployment == null) {
-            if (warnedNoOwner.getAndSet(true)) {
-                return null;
-            }
-            LOG.warning(() -> "no Deployment " + engine.namespace() + "/" + name.get()
-                    + " to own the engine DaemonSet; deleting the operator will not delete the engines");
-            return null;
-        }
-        known = new OwnerReferenceBuilder().withApiVersion("apps/v1").withKind("Deployment")
-                .withName(deployment.getMetadata().getName()).withUid(deployment.getMetadata().getUid())
-                .withController(true).build();
-        owner = known;
-        return known;
-    }
-
-    /** The desired form's hash, built once: the configuration does not change while the operator runs. */
-    private String desiredHash() {
-        String hash = desiredHash;
-        if (hash == null) {
-            hash = desired().getMetadata().getAnnotations().get(SPEC_HASH_ANNOTATION);
-            desiredHash = hash;
-        }
-        return hash;
-    }
-
     private List<EnvVar> env() {
         List<EnvVar> env = new ArrayList<>();
         env.add(new EnvVarBuilder().withName("NODE_NAME").withNewValueFrom().withNewFieldRef()
                 .withFieldPath("spec.nodeName").endFieldRef().endValueFrom().build());
-        env.add(new EnvVar("AOE_POLICY_FILE_ROOTS", String.join(",", config.policy().fileRoots()), null));
-        env.add(new EnvVar("AOE_POLICY_DEVICE_ROOTS", String.join(",", config.policy().deviceRoots()), null));
-        env.add(new EnvVar("AOE_DEFAULT_INTERFACE", config.defaultInterface(), null));
-        env.add(new EnvVar("AOE_ENGINE_STATE_DIRECTORY", engine.stateDirectory(), null));
-        env.add(new EnvVar("AOE_ENGINE_PORT", Integer.toString(engine.port()), null));
-        // Health and metrics are served over HTTP on the engine port; the CLI commands bind no port.
-        env.add(new EnvVar("QUARKUS_HTTP_HOST_ENABLED", "true", null));
-        env.add(new EnvVar("QUARKUS_HTTP_PORT", Integer.toString(engine.port()), null));
-        env.add(new EnvVar("QUARKUS_HTTP_HOST", engine.bindAddress(), null));
+        EngineSettings.environment(config).forEach((name, value) -> env.add(new EnvVar(name, value, null)));
         env.addAll(Arrays.asList(Serialization.unmarshal(engine.extraEnv(), EnvVar[].class)));
         return env;
     }

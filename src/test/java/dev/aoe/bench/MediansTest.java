@@ -1,5 +1,6 @@
 package dev.aoe.bench;
 
+import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -8,9 +9,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 class MediansTest {
-    private static CellResult cell(TargetKind kind, int window, long requests, long p50, double cpu, long retx, long gcs) {
+    private static CellResult cell(TargetKind kind, int window, long requests, long latency, double cpu, long retx, long gcs) {
+        Histogram latencies = new Histogram(1, LoadResult.LONGEST_NANOS, 2);
+        latencies.recordValueWithCount(latency, requests);
         return new CellResult(1500, AccessPattern.RANDOM, Operation.READ, window, kind, 2,
-                new LoadResult(requests, 2.0, p50, p50 * 10, retx, 0, requests / 1e6), cpu, gcs);
+                new LoadResult(requests, 2.0, latencies, retx, 0, requests / 1e6), cpu, gcs);
+    }
+
+    /** Within the histogram's precision: two significant digits. */
+    private static void assertAbout(long expected, long actual) {
+        assertEquals(expected, actual, expected / 100.0, "about " + expected);
     }
 
     @Test
@@ -28,7 +36,9 @@ class MediansTest {
         CellResult aoe = medians.get(0);
         assertEquals(TargetKind.AOE, aoe.target());
         assertEquals(100_000, aoe.iops(), 1e-9, "median of 50k, 100k and 200k IOPS");
-        assertEquals(200_000, aoe.load().p50Nanos());
+        // Latencies of all 700k requests: 100k at 100 µs, 400k at 200 µs, 200k at 300 µs.
+        assertAbout(200_000, aoe.load().p50Nanos());
+        assertAbout(300_000, aoe.load().p99Nanos());
         // CPU per million requests: 10, 5 and 4 s; the median is 5.
         assertEquals(5.0, aoe.targetCpuPerMillion(), 1e-9);
         assertEquals(3, aoe.load().retransmits());
@@ -36,6 +46,23 @@ class MediansTest {
         CellResult vblade = medians.get(1);
         assertEquals(100_000, vblade.iops(), 1e-9, "the mean of the middle two of an even count");
         assertEquals(-1, vblade.collections(), "no collector stays no collector");
+    }
+
+    /** Percentiles of every request of every run, not medians of each run's percentiles. */
+    @Test
+    void latencyPercentilesAreThoseOfTheMergedRuns() {
+        List<CellResult> runs = List.of(
+                cell(TargetKind.AOE, 8, 1_000, 100_000, 1.0, 0, 0),
+                cell(TargetKind.AOE, 8, 1_000, 100_000, 1.0, 0, 0),
+                cell(TargetKind.AOE, 8, 1_000, 10_000_000, 1.0, 0, 0));
+
+        CellResult merged = Medians.of(runs).get(0);
+
+        // Each run's p99 is 100 µs, 100 µs and 10 ms, their median 100 µs; but a third of all requests took 10 ms.
+        assertAbout(10_000_000, merged.load().p99Nanos());
+        assertAbout(100_000, merged.load().p50Nanos());
+        assertEquals(3_000, merged.load().latencies().getTotalCount());
+        assertEquals(1_000, runs.get(0).load().latencies().getTotalCount(), "the runs' own histograms are left as they were");
     }
 
     @Test

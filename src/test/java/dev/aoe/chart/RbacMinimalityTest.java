@@ -45,7 +45,7 @@ class RbacMinimalityTest {
     private static final String LEASES = "coordination.k8s.io leases ";
     /** Granted to the operator, used only in a deployed operator, not against the mock server. */
     private static final Map<String, String> OPERATOR_OUTSIDE_TESTS = Map.of(
-            // EngineDaemonSet.ensure replaces the DaemonSet (a PUT) when the engine settings in the
+            // EngineDaemonSetOwner replaces the DaemonSet (a PUT) when the engine settings in the
             // chart's values change; the suite runs one configuration, so it only ever creates it.
             "apps daemonsets update", "replace the engine DaemonSet when its settings change");
     /** Granted to the engine, used only outside the mock-server suite. */

@@ -31,12 +31,7 @@ public final class Privileges {
 
     /** The executable {@code name} on PATH or in the system directories, if installed. */
     public static Optional<Path> executable(String name) {
-        Stream<String> path = Stream.of(System.getenv().getOrDefault("PATH", "").split(":"));
-        return Stream.concat(path, Stream.of("/usr/sbin", "/sbin", "/usr/bin", "/bin"))
-                .filter(dir -> !dir.isEmpty())
-                .map(dir -> Path.of(dir, name))
-                .filter(Files::isExecutable)
-                .findFirst();
+        return Ip.executable(name);
     }
 
     private static boolean hasCapabilities() {

@@ -4,6 +4,7 @@ import dev.aoe.api.AoeExport;
 import dev.aoe.api.AoeExportStatus;
 import dev.aoe.api.Conditions;
 import dev.aoe.chart.ApiCalls;
+import dev.aoe.config.AoeConfig;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
@@ -55,6 +56,7 @@ class AoeExportReconcilerTest {
     private static Deployment operatorDeployment;
     /** The operator's own client: RbacMinimalityTest compares its recorded calls with the chart's roles. */
     private static KubernetesClient operatorClient;
+    private static EngineDaemonSetOwner engineDaemonSet;
 
     @BeforeAll
     static void startOperator() {
@@ -64,14 +66,18 @@ class AoeExportReconcilerTest {
                 .withNewTemplate().withNewMetadata().addToLabels("app", "op").endMetadata().endTemplate().endSpec()
                 .build()).create();
         operatorClient = ApiCalls.client(client, "operator");
+        AoeConfig config = Exports.config(Map.of("aoe.engine.owner-deployment", OPERATOR_DEPLOYMENT));
         operator = new Operator(o -> o.withKubernetesClient(operatorClient).withUseSSAToPatchPrimaryResource(false)
                 .withSSABasedCreateUpdateMatchForDependentResources(false).withCloseClientOnStop(false));
-        operator.register(new AoeExportReconciler(Exports.config(Map.of("aoe.engine.owner-deployment", OPERATOR_DEPLOYMENT))));
+        operator.register(new AoeExportReconciler(config));
         operator.start();
+        engineDaemonSet = new EngineDaemonSetOwner(operatorClient, config);
+        engineDaemonSet.startWith(operator);
     }
 
     @AfterAll
     static void stopOperator() {
+        engineDaemonSet.close();
         operator.stop();
         ApiCalls.collect(server);
         operatorClient.close();
@@ -242,6 +248,7 @@ class AoeExportReconcilerTest {
         readyNode("n-owned");
         create(Exports.file("owned", 5, 8, "n-owned", "/var/lib/aoe/owned.img"));
         awaitAccepted("owned", Conditions.VALID);
+        await().atMost(WAIT).until(() -> client.apps().daemonSets().inNamespace(NS).withName("aoe-engine").get() != null);
         DaemonSet ds = client.apps().daemonSets().inNamespace(NS).withName("aoe-engine").get();
         assertEquals(1, ds.getMetadata().getOwnerReferences().size(), "owners: " + ds.getMetadata().getOwnerReferences());
         OwnerReference owner = ds.getMetadata().getOwnerReferences().get(0);

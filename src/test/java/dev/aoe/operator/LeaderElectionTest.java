@@ -48,8 +48,7 @@ class LeaderElectionTest {
     private Operator replica(KubernetesClient c, String identity) {
         LeaderElectionConfiguration election = new LeaderElectionConfiguration(LeaderElection.LEASE,
                 Exports.NAMESPACE, LEASE_DURATION, RENEW_DEADLINE, RETRY_PERIOD, identity, null, false);
-        return SimulatedCluster.startOperator(c, new RecordingReconciler(identity, calls),
-                o -> o.withLeaderElectionConfiguration(election));
+        return SimulatedCluster.startOperator(c, new RecordingReconciler(identity, calls), election, o -> { });
     }
 
     private String holder() {

@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 
 import java.time.Duration;
 import java.util.List;
@@ -49,13 +50,33 @@ final class SimulatedCluster {
 
     static Operator startOperator(KubernetesClient client, AoeExportReconciler reconciler,
                                   Consumer<ConfigurationServiceOverrider> more) {
+        return startOperator(client, reconciler, null, more);
+    }
+
+    /**
+     * An operator as OperatorCommand runs it: the reconciler, and the engine DaemonSet's owner,
+     * started at once or, with {@code election} (nullable), when this replica leads; both stop with it.
+     */
+    static Operator startOperator(KubernetesClient client, AoeExportReconciler reconciler,
+                                  LeaderElectionConfiguration election, Consumer<ConfigurationServiceOverrider> more) {
+        EngineDaemonSetOwner engineDaemonSet = new EngineDaemonSetOwner(client, Exports.config());
         Operator operator = new Operator(o -> {
             o.withKubernetesClient(client).withUseSSAToPatchPrimaryResource(false)
                     .withSSABasedCreateUpdateMatchForDependentResources(false).withCloseClientOnStop(false);
+            if (election != null) {
+                o.withLeaderElectionConfiguration(engineDaemonSet.whenLeading(election));
+            }
             more.accept(o);
-        });
+        }) {
+            @Override
+            public void stop() {
+                engineDaemonSet.close();
+                super.stop();
+            }
+        };
         operator.register(reconciler);
         operator.start();
+        engineDaemonSet.startWith(operator);
         return operator;
     }
 

@@ -5,6 +5,7 @@ import dev.aoe.bench.ProcStats;
 import dev.aoe.config.AoeConfig;
 import dev.aoe.operator.AoeExportReconciler;
 import dev.aoe.operator.EngineDaemonSet;
+import dev.aoe.operator.EngineDaemonSetOwner;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -80,6 +81,8 @@ public final class OperatorScaleBench implements Callable<Integer> {
                     .withMetrics(counter));
             operator.register(new AoeExportReconciler(config));
             operator.start();
+            EngineDaemonSetOwner engineDaemonSet = new EngineDaemonSetOwner(client, config);
+            engineDaemonSet.startWith(operator);
             try {
                 ScaleResult result = run(cluster, counter);
                 System.out.println("#### aoe operator-scale, " + LocalDate.now());
@@ -90,6 +93,7 @@ public final class OperatorScaleBench implements Callable<Integer> {
                 System.out.println();
                 System.out.print(ScaleReport.render(result, markdown));
             } finally {
+                engineDaemonSet.close();
                 operator.stop();
             }
         }

@@ -2,12 +2,15 @@ package dev.aoe.net;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
-/** Runs iproute2's {@code ip} for test fixtures, failing with its stderr. */
+/** Runs iproute2's {@code ip}, failing with its stderr: veth links and namespaces for the bench, the demo and the tests. */
 public final class Ip {
     private static final long TIMEOUT_SECONDS = 10;
 
@@ -16,7 +19,7 @@ public final class Ip {
 
     /** Runs {@code ip args...} and returns its stdout; throws with the stderr on failure. */
     public static String run(String... args) {
-        Path ip = Privileges.ipTool().orElseThrow(() -> new IllegalStateException("the `ip` tool is not installed"));
+        Path ip = executable("ip").orElseThrow(() -> new IllegalStateException("the `ip` tool (iproute2) is not installed"));
         List<String> command = new ArrayList<>();
         command.add(ip.toString());
         command.addAll(List.of(args));
@@ -41,5 +44,18 @@ public final class Ip {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while running " + shown, e);
         }
+    }
+
+    /**
+     * The executable {@code name} on PATH or in the system directories, if installed: iproute2
+     * lives in /usr/sbin, which an ordinary user's PATH may lack.
+     */
+    public static Optional<Path> executable(String name) {
+        Stream<String> path = Stream.of(System.getenv().getOrDefault("PATH", "").split(":"));
+        return Stream.concat(path, Stream.of("/usr/sbin", "/sbin", "/usr/bin", "/bin"))
+                .filter(dir -> !dir.isEmpty())
+                .map(dir -> Path.of(dir, name))
+                .filter(Files::isExecutable)
+                .findFirst();
     }
 }
