@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.readiness.Readiness;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -30,6 +31,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -41,13 +43,15 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Admits, binds and reports on AoeExports: validate, resolve conflicts, apply the path policy,
- * check the node and its engine, bind the accepted export to its node, then write the operator's
- * part of the status and an Event per condition change. Also keeps the engine DaemonSet in shape.
+ * Admits, binds and reports on AoeExports: validate, assign an address from the pool to an export
+ * that names none, resolve conflicts, apply the path policy, check the node and its engine, bind
+ * the accepted export to its node, then write the operator's part of the status and an Event per
+ * condition change. Also keeps the engine DaemonSet in shape.
  * <p>
  * Everything is event driven, through informers whose events map back to the exports concerned:
  * engine pods and nodes to the exports on that node; exports to the exports contending for the
- * same address or source (so that when a holder goes away the one waiting takes over at once);
+ * same address or source (so that when a holder goes away the one waiting takes over at once), and
+ * a deleted export's address to the exports waiting for one from an exhausted pool;
  * the engine DaemonSet to every export (only on a spec change or deletion, to restore it).
  * <p>
  * The status does not depend on the primary's generation alone (the engine's report changes it),
@@ -62,12 +66,16 @@ public class AoeExportReconciler implements Reconciler<AoeExport>, Cleaner<AoeEx
     private static final String BY_NODE = "node";
     private static final String BY_ADDRESS = "address";
     private static final String BY_SOURCE = "source";
+    private static final String WAITING_FOR_ADDRESS = "waiting-for-address";
+    /** How soon an export without an address looks again, besides when an export is deleted. */
+    static final Duration ADDRESS_RECHECK = Duration.ofSeconds(30);
 
     private final AoeConfig.EngineDaemonSet engineConfig;
     private final EngineDaemonSet engineDaemonSet;
     private final EngineCreation engineCreation;
     private final StatusAggregator aggregator;
     private final PathPolicy policy;
+    private final AddressAllocator addresses;
     private final Clock clock;
     private final MeterRegistry registry;
     private OperatorMetrics metrics;
@@ -95,6 +103,8 @@ public class AoeExportReconciler implements Reconciler<AoeExport>, Cleaner<AoeEx
         this.engineCreation = new EngineCreation(clock);
         this.aggregator = new StatusAggregator(config.defaultInterface(), engineConfig.namespace());
         this.policy = config.pathPolicy();
+        this.addresses = new AddressAllocator(new AddressPool(config.addressPool().shelves(), config.addressPool().slots()),
+                new AddressTable(engineConfig.namespace()));
         this.clock = clock;
         this.registry = registry;
     }
@@ -105,6 +115,7 @@ public class AoeExportReconciler implements Reconciler<AoeExport>, Cleaner<AoeEx
         exports.addIndexer(BY_NODE, e -> keys(nodeOf(e)));
         exports.addIndexer(BY_ADDRESS, e -> keys(addressOf(e)));
         exports.addIndexer(BY_SOURCE, e -> keys(sourceOf(e)));
+        exports.addIndexer(WAITING_FOR_ADDRESS, e -> Address.of(e).isEmpty() ? List.of(WAITING_FOR_ADDRESS) : List.of());
         metrics = new OperatorMetrics(registry, exports);
         String namespace = engineConfig.namespace();
         enginePods = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, AoeExport.class)
@@ -138,17 +149,40 @@ public class AoeExportReconciler implements Reconciler<AoeExport>, Cleaner<AoeEx
         return metrics.reconcile(() -> admitAndReport(export, context));
     }
 
-    private UpdateControl<AoeExport> admitAndReport(AoeExport export, Context<AoeExport> context) {
+    private UpdateControl<AoeExport> admitAndReport(AoeExport cached, Context<AoeExport> context) {
         KubernetesClient client = context.getClient();
         engineDaemonSet.ensure(client, cachedDaemonSet());
-        AoeExportStatus status = aggregator.aggregate(export, findings(export, context), clock.instant());
+        AoeExport export = cached;
+        Optional<Conflict> addressWait = Optional.empty();
+        if (needsAddress(export)) {
+            try {
+                Optional<Address> assigned = addresses.assign(client, export, context.getPrimaryCache().list().toList());
+                if (assigned.isPresent()) {
+                    export = ExportPatches.assignAddress(client, export, assigned.get());
+                    ExportEvents.recordAssigned(client, export, assigned.get(), addresses.pool(), clock.instant());
+                } else {
+                    addressWait = Optional.of(new Conflict(Conditions.ADDRESS_POOL_EXHAUSTED, "no free address in the "
+                            + "operator's address pool (" + addresses.pool() + ": " + addresses.pool().size()
+                            + " addresses, all taken); widen it (the chart's addressPool values, AOE_ADDRESS_POOL_SHELVES"
+                            + " and AOE_ADDRESS_POOL_SLOTS), set shelf and slot yourself, or delete an export"));
+                }
+            } catch (KubernetesClientException e) {
+                addressWait = Optional.of(new Conflict(Conditions.ADDRESS_PENDING, "waiting for an address from the pool: "
+                        + addresses.table() + " could not be read or written (" + e.getMessage() + "); retrying"));
+            }
+        }
+        AoeExportStatus status = aggregator.aggregate(export, findings(export, context, addressWait), clock.instant());
         // Status first: the engine reports only on bound exports, so it never finds one without status.
         write(client, export, status);
         if (accepted(export, status) && !nodeOf(export).equals(labels(export).get(AoeExport.NODE_LABEL))) {
             ExportPatches.bindToNode(client, export, nodeOf(export));
         }
         // Nothing may announce why an engine pod stays missing (the DaemonSet controller's events
-        // are not watched): look again while waiting for one.
+        // are not watched): look again while waiting for one. Likewise for an address: a deletion
+        // wakes the waiting exports, but may reach them before their cache has let go of it.
+        if (addressWait.isPresent()) {
+            return UpdateControl.<AoeExport>noUpdate().rescheduleAfter(ADDRESS_RECHECK);
+        }
         return Conditions.NO_ENGINE_ON_NODE.equals(StatusAggregator.readyReason(status))
                 ? UpdateControl.<AoeExport>noUpdate().rescheduleAfter(EngineCreation.RECHECK)
                 : UpdateControl.noUpdate();
@@ -161,17 +195,35 @@ public class AoeExportReconciler implements Reconciler<AoeExport>, Cleaner<AoeEx
     }
 
     private DeleteControl release(AoeExport export, Context<AoeExport> context) {
-        Findings findings = findings(export, context);
+        Findings findings = findings(export, context, Optional.empty());
         boolean engineHolds = export.getMetadata().getFinalizers().contains(AoeExport.ENGINE_FINALIZER);
         if (engineHolds && !findings.nodeExists()) {
             ExportPatches.releaseEngineFinalizer(context.getClient(), export);
+            releaseAddress(context.getClient(), export);
             return DeleteControl.defaultDelete();
         }
         write(context.getClient(), export, aggregator.aggregate(export, findings, clock.instant()));
-        return engineHolds ? DeleteControl.noFinalizerRemoval() : DeleteControl.defaultDelete();
+        if (engineHolds) {
+            return DeleteControl.noFinalizerRemoval();
+        }
+        releaseAddress(context.getClient(), export);
+        return DeleteControl.defaultDelete();
     }
 
-    private Findings findings(AoeExport export, Context<AoeExport> context) {
+    /** An export that names no address gets one from the pool, unless it is going away or invalid anyway. */
+    private static boolean needsAddress(AoeExport export) {
+        return !export.isMarkedForDeletion() && Address.of(export).isEmpty()
+                && ExportValidator.validate(export.getSpec()).isEmpty();
+    }
+
+    /** Only an address from the pool (or none yet: the operator may have stopped before writing it) has an entry. */
+    private void releaseAddress(KubernetesClient client, AoeExport export) {
+        if (Address.of(export).map(addresses.pool()::contains).orElse(true)) {
+            addresses.release(client, export);
+        }
+    }
+
+    private Findings findings(AoeExport export, Context<AoeExport> context, Optional<Conflict> addressWait) {
         AoeExportSpec spec = export.getSpec();
         List<String> invalid = ExportValidator.validate(spec);
         Optional<Conflict> conflict = Optional.empty();
@@ -185,7 +237,7 @@ public class AoeExportReconciler implements Reconciler<AoeExport>, Cleaner<AoeEx
         EnginePodState pod = enginePod(node);
         Optional<String> createFailure = pod == EnginePodState.ABSENT
                 ? engineCreation.failure(context.getClient(), cachedDaemonSet()) : Optional.empty();
-        return new Findings(invalid, conflict, refusal, nodeExists, pod, createFailure);
+        return new Findings(invalid, conflict, refusal, nodeExists, pod, createFailure, addressWait);
     }
 
     private DaemonSet cachedDaemonSet() {
@@ -233,6 +285,9 @@ public class AoeExportReconciler implements Reconciler<AoeExport>, Cleaner<AoeEx
 
     private static Set<ResourceID> contendersOf(IndexedResourceCache<AoeExport> exports, AoeExport export) {
         Set<ResourceID> ids = new HashSet<>(ids(contestants(exports, export)));
+        if (export.isMarkedForDeletion() && Address.of(export).isPresent()) {
+            ids.addAll(ids(exports.byIndex(WAITING_FOR_ADDRESS, WAITING_FOR_ADDRESS)));
+        }
         ids.remove(ResourceID.fromResource(export));
         return ids;
     }
@@ -242,9 +297,7 @@ public class AoeExportReconciler implements Reconciler<AoeExport>, Cleaner<AoeEx
     }
 
     private static Optional<String> addressOf(AoeExport e) {
-        AoeExportSpec s = e.getSpec();
-        return s == null || s.getShelf() == null || s.getSlot() == null ? Optional.empty()
-                : Optional.of(s.getShelf() + "." + s.getSlot());
+        return Address.of(e).map(Address::toString);
     }
 
     private static Optional<String> sourceOf(AoeExport e) {
