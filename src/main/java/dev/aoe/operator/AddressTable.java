@@ -17,8 +17,8 @@ import java.util.TreeMap;
  * server is the only arbiter between operators, so every change is a compare-and-swap: a write
  * based on the resourceVersion it read, refused (409 Conflict) when another writer came first.
  */
-final class AddressTable {
-    static final String NAME = "aoe-addresses";
+public final class AddressTable {
+    public static final String NAME = "aoe-addresses";
 
     /** The export an entry belongs to; a name alone would not tell a re-created export from the old one. */
     record Owner(String name, String uid) {
