@@ -85,7 +85,10 @@ final class AddressAllocator {
                 + " for AoeExport " + owner.name());
     }
 
-    /** Drops the entry of a deleted export, if it has one. */
+    /**
+     * Drops the entry of a deleted export, if it has one: whatever its address now (the pool may
+     * have changed since), and also when its spec has none (stopped between the two writes).
+     */
     void release(KubernetesClient client, AoeExport export) {
         String uid = export.getMetadata().getUid();
         synchronized (turn) {

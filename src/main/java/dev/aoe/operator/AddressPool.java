@@ -2,7 +2,6 @@ package dev.aoe.operator;
 
 import dev.aoe.api.AoeExportSpec;
 
-import java.util.Arrays;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.IntStream;
@@ -23,10 +22,6 @@ final class AddressPool {
         this.slotText = slots.strip();
         this.shelves = values("shelves", shelfText, AoeExportSpec.MAX_SHELF);
         this.slots = values("slots", slotText, AoeExportSpec.MAX_SLOT);
-    }
-
-    boolean contains(Address a) {
-        return Arrays.binarySearch(shelves, a.shelf()) >= 0 && Arrays.binarySearch(slots, a.slot()) >= 0;
     }
 
     /** The lowest address of the pool not in {@code taken}. */

@@ -133,7 +133,8 @@ public class AoeExportReconciler implements Reconciler<AoeExport>, Cleaner<AoeEx
                         || EngineCreation.podsScheduledChanged(now, before))
                 .withSecondaryToPrimaryMapper(d -> ids(exports.list().toList()))
                 .build(), context);
-        // Bounded: an export event wakes only the exports sharing its address or its source.
+        // Bounded: an export event wakes only the exports sharing its address or its source, and a
+        // deletion those waiting for an address from the pool (none, unless it ran out).
         InformerEventSource<AoeExport, AoeExport> contenders = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(AoeExport.class, AoeExport.class)
                         .withName("contending-exports")
@@ -152,25 +153,10 @@ public class AoeExportReconciler implements Reconciler<AoeExport>, Cleaner<AoeEx
     private UpdateControl<AoeExport> admitAndReport(AoeExport cached, Context<AoeExport> context) {
         KubernetesClient client = context.getClient();
         engineDaemonSet.ensure(client, cachedDaemonSet());
-        AoeExport export = cached;
-        Optional<Conflict> addressWait = Optional.empty();
-        if (needsAddress(export)) {
-            try {
-                Optional<Address> assigned = addresses.assign(client, export, context.getPrimaryCache().list().toList());
-                if (assigned.isPresent()) {
-                    export = ExportPatches.assignAddress(client, export, assigned.get());
-                    ExportEvents.recordAssigned(client, export, assigned.get(), addresses.pool(), clock.instant());
-                } else {
-                    addressWait = Optional.of(new Conflict(Conditions.ADDRESS_POOL_EXHAUSTED, "no free address in the "
-                            + "operator's address pool (" + addresses.pool() + ": " + addresses.pool().size()
-                            + " addresses, all taken); widen it (the chart's addressPool values, AOE_ADDRESS_POOL_SHELVES"
-                            + " and AOE_ADDRESS_POOL_SLOTS), set shelf and slot yourself, or delete an export"));
-                }
-            } catch (KubernetesClientException e) {
-                addressWait = Optional.of(new Conflict(Conditions.ADDRESS_PENDING, "waiting for an address from the pool: "
-                        + addresses.table() + " could not be read or written (" + e.getMessage() + "); retrying"));
-            }
-        }
+        Addressed addressed = needsAddress(cached) ? assignAddress(client, cached, context)
+                : new Addressed(cached, Optional.empty());
+        AoeExport export = addressed.export();
+        Optional<Conflict> addressWait = addressed.why();
         AoeExportStatus status = aggregator.aggregate(export, findings(export, context, addressWait), clock.instant());
         // Status first: the engine reports only on bound exports, so it never finds one without status.
         write(client, export, status);
@@ -188,7 +174,10 @@ public class AoeExportReconciler implements Reconciler<AoeExport>, Cleaner<AoeEx
                 : UpdateControl.noUpdate();
     }
 
-    /** Keeps the deleted export until its engine let go of it, or releases the engine's hold when the node is gone. */
+    /**
+     * Keeps the deleted export until its engine let go of it, or releases the engine's hold when the
+     * node is gone; then drops its entry from the address table.
+     */
     @Override
     public DeleteControl cleanup(AoeExport export, Context<AoeExport> context) {
         return metrics.reconcile(() -> release(export, context));
@@ -199,14 +188,14 @@ public class AoeExportReconciler implements Reconciler<AoeExport>, Cleaner<AoeEx
         boolean engineHolds = export.getMetadata().getFinalizers().contains(AoeExport.ENGINE_FINALIZER);
         if (engineHolds && !findings.nodeExists()) {
             ExportPatches.releaseEngineFinalizer(context.getClient(), export);
-            releaseAddress(context.getClient(), export);
+            addresses.release(context.getClient(), export);
             return DeleteControl.defaultDelete();
         }
         write(context.getClient(), export, aggregator.aggregate(export, findings, clock.instant()));
         if (engineHolds) {
             return DeleteControl.noFinalizerRemoval();
         }
-        releaseAddress(context.getClient(), export);
+        addresses.release(context.getClient(), export);
         return DeleteControl.defaultDelete();
     }
 
@@ -216,12 +205,29 @@ public class AoeExportReconciler implements Reconciler<AoeExport>, Cleaner<AoeEx
                 && ExportValidator.validate(export.getSpec()).isEmpty();
     }
 
-    /** Only an address from the pool (or none yet: the operator may have stopped before writing it) has an entry. */
-    private void releaseAddress(KubernetesClient client, AoeExport export) {
-        if (Address.of(export).map(addresses.pool()::contains).orElse(true)) {
-            addresses.release(client, export);
+    /** The export as it is after an address was assigned to it, or why it has none yet. */
+    private record Addressed(AoeExport export, Optional<Conflict> why) {
+    }
+
+    private Addressed assignAddress(KubernetesClient client, AoeExport export, Context<AoeExport> context) {
+        try {
+            Optional<Address> assigned = addresses.assign(client, export, context.getPrimaryCache().list().toList());
+            if (assigned.isEmpty()) {
+                return new Addressed(export, Optional.of(new Conflict(Conditions.ADDRESS_POOL_EXHAUSTED, "no free address"
+                        + " in the operator's address pool (" + addresses.pool() + ": " + addresses.pool().size()
+                        + " addresses, all taken); widen it (the chart's addressPool values, AOE_ADDRESS_POOL_SHELVES and"
+                        + " AOE_ADDRESS_POOL_SLOTS), set shelf and slot yourself, or delete an export")));
+            }
+            AoeExport patched = ExportPatches.assignAddress(client, export, assigned.get());
+            ExportEvents.recordAssigned(client, patched, assigned.get(), addresses.pool(), clock.instant());
+            return new Addressed(patched, Optional.empty());
+        } catch (KubernetesClientException e) {
+            return new Addressed(export, Optional.of(new Conflict(Conditions.ADDRESS_PENDING, "waiting for an address"
+                    + " from the pool: " + addresses.table() + " or the export could not be read or written ("
+                    + e.getMessage() + "); retrying")));
         }
     }
+
 
     private Findings findings(AoeExport export, Context<AoeExport> context, Optional<Conflict> addressWait) {
         AoeExportSpec spec = export.getSpec();

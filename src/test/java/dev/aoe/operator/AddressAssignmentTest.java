@@ -89,7 +89,7 @@ class AddressAssignmentTest {
 
     /** Waits until every export named {@code prefix*} is accepted with its address; name → address. */
     private Map<String, String> awaitAssigned(String prefix, int count) {
-        await().atMost(WAIT).until(() -> exports(prefix).stream().filter(e -> Address.of(e).isPresent()
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(250)).until(() -> exports(prefix).stream().filter(e -> Address.of(e).isPresent()
                 && Conditions.VALID.equals(SimulatedCluster.reason(e, Conditions.ACCEPTED))
                 && Address.of(e).get().toString().equals(e.getStatus().getTarget())).count() == count);
         return exports(prefix).stream().collect(Collectors.toMap(e -> e.getMetadata().getName(),
