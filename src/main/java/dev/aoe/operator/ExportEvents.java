@@ -30,7 +30,8 @@ public final class ExportEvents {
      * starting, restarting or rolling to a new version), not faults.
      */
     private static final Set<String> UNEVENTFUL_FALSE = Set.of(Conditions.STARTING, Conditions.NOT_ACCEPTED,
-            Conditions.NOT_SERVING, Conditions.ADDRESS_PENDING, Conditions.NO_ENGINE_ON_NODE, Conditions.ENGINE_NOT_READY, Conditions.ENGINE_STOPPED);
+            Conditions.NOT_SERVING, Conditions.ADDRESS_PENDING, Conditions.NO_ENGINE_ON_NODE, Conditions.ENGINE_NOT_READY,
+            Conditions.ENGINE_STOPPED);
 
     private ExportEvents() {
     }
