@@ -38,6 +38,11 @@ public class AoeExport extends CustomResource<AoeExportSpec, AoeExportStatus> {
 
     /** {@code e<shelf>.<slot>}, the name initiators know the export by. */
     public String targetName() {
-        return "e" + getSpec().getShelf() + "." + getSpec().getSlot();
+        return targetName(getSpec().getShelf(), getSpec().getSlot());
+    }
+
+    /** {@code e<shelf>.<slot>} for any address, as the engine names its targets. */
+    public static String targetName(Integer shelf, Integer slot) {
+        return "e" + shelf + "." + slot;
     }
 }

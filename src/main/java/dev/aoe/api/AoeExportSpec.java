@@ -14,10 +14,16 @@ import io.fabric8.generator.annotation.ValidationRule;
 import java.util.ArrayList;
 import java.util.List;
 
-/** What to export, where and how. Address, node and source are fixed once created. */
+/**
+ * What to export, where and how. Node and source are fixed once created, and so is the address
+ * once set: by the user, or by the operator from its pool when the user names none.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "self.shelf == oldSelf.shelf && self.slot == oldSelf.slot",
-        message = "shelf and slot are immutable: create a new AoeExport for another address")
+@ValidationRule(value = "has(self.shelf) == has(self.slot)",
+        message = "shelf and slot go together: set both, or neither for the operator to assign an address from its pool")
+@ValidationRule(value = "(!has(oldSelf.shelf) || (has(self.shelf) && self.shelf == oldSelf.shelf))"
+        + " && (!has(oldSelf.slot) || (has(self.slot) && self.slot == oldSelf.slot))",
+        message = "shelf and slot are immutable once set: create a new AoeExport for another address")
 @ValidationRule(value = "self.nodeName == oldSelf.nodeName",
         message = "nodeName is immutable: create a new AoeExport to serve from another node")
 @ValidationRule(value = "self.source == oldSelf.source",
@@ -36,16 +42,15 @@ public class AoeExportSpec {
     public static final int MAX_ALLOWED_INITIATORS = 128;
     public static final int MAX_CONFIG_STRING_BYTES = 1024;
 
-    @Required
     @Min(0)
     @Max(MAX_SHELF)
-    @JsonPropertyDescription("AoE shelf (major) address, 0-65534; 65535 is broadcast.")
+    @JsonPropertyDescription("AoE shelf (major) address, 0-65534; 65535 is broadcast. With slot, or neither: "
+            + "the operator then assigns a free address from its pool and writes it here.")
     private Integer shelf;
 
-    @Required
     @Min(0)
     @Max(MAX_SLOT)
-    @JsonPropertyDescription("AoE slot (minor) address, 0-254; 255 is broadcast.")
+    @JsonPropertyDescription("AoE slot (minor) address, 0-254; 255 is broadcast. With shelf, or neither.")
     private Integer slot;
 
     @Required

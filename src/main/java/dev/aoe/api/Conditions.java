@@ -13,6 +13,10 @@ public final class Conditions {
     public static final String SOURCE_CONFLICT = "SourceConflict";
     public static final String PATH_NOT_ALLOWED = "PathNotAllowed";
     public static final String NODE_NOT_FOUND = "NodeNotFound";
+    /** No address in the spec yet: the operator assigns one from its pool. */
+    public static final String ADDRESS_PENDING = "AddressPending";
+    /** No address in the spec, and none free in the operator's pool. */
+    public static final String ADDRESS_POOL_EXHAUSTED = "AddressPoolExhausted";
 
     // Serving reasons (the engine's report, or the operator's when there is none)
     public static final String REASON_SERVING = "Serving";

@@ -24,6 +24,19 @@ public interface AoeConfig {
     /** The engine DaemonSet the operator owns. */
     EngineDaemonSet engine();
 
+    /** The addresses the operator assigns to exports that name no shelf and slot. */
+    AddressPool addressPool();
+
+    /** Ranges such as {@code 100-109}, {@code 7}, or several joined by commas. */
+    interface AddressPool {
+        @WithDefault("100-109")
+        String shelves();
+
+        /** The slots on each of those shelves. */
+        @WithDefault("0-254")
+        String slots();
+    }
+
     interface Policy {
         /** Directories under which file sources may lie. */
         @WithDefault("/var/lib/aoe")

@@ -48,7 +48,8 @@ public final class ConflictResolver {
         }
         return holder(export, candidates, ConflictResolver::sharesSource).map(h -> new Conflict(Conditions.SOURCE_CONFLICT,
                 spec.getSource().path() + " on node " + spec.getNodeName() + " is already exported by AoeExport '"
-                        + h.getMetadata().getName() + "' (" + h.targetName() + "); a source may be shared only when "
+                        + h.getMetadata().getName() + "' (" + Address.of(h).map(Address::toString).orElse("no address yet")
+                        + "); a source may be shared only when "
                         + "every export of it is readOnly: set readOnly on both or use another source"));
     }
 

@@ -23,12 +23,15 @@ public final class ExportEvents {
     static final String COMPONENT = "aoe-operator";
     static final String NORMAL = "Normal";
     static final String WARNING = "Warning";
+    /** The reason of the Event that tells which address the operator assigned. */
+    static final String ASSIGNED = "AddressAssigned";
     /**
      * Reasons of a False condition that are steps on the way or heal by themselves (an engine
      * starting, restarting or rolling to a new version), not faults.
      */
     private static final Set<String> UNEVENTFUL_FALSE = Set.of(Conditions.STARTING, Conditions.NOT_ACCEPTED,
-            Conditions.NOT_SERVING, Conditions.NO_ENGINE_ON_NODE, Conditions.ENGINE_NOT_READY, Conditions.ENGINE_STOPPED);
+            Conditions.NOT_SERVING, Conditions.ADDRESS_PENDING, Conditions.NO_ENGINE_ON_NODE, Conditions.ENGINE_NOT_READY,
+            Conditions.ENGINE_STOPPED);
 
     private ExportEvents() {
     }
@@ -39,9 +42,16 @@ public final class ExportEvents {
             Condition old = before.stream().filter(b -> c.getType().equals(b.getType())).findFirst().orElse(null);
             if (old == null || !Objects.equals(old.getStatus(), c.getStatus())
                     || !Objects.equals(old.getReason(), c.getReason())) {
-                record(client, export, c, now);
+                record(client, export, type(c), c.getReason(), c.getType() + ": " + c.getMessage(),
+                        c.getType().toLowerCase(Locale.ROOT), now);
             }
         }
+    }
+
+    /** The address the operator assigned from its pool and wrote into the export's spec. */
+    static void recordAssigned(KubernetesClient client, AoeExport export, Address address, AddressPool pool, Instant now) {
+        record(client, export, NORMAL, ASSIGNED, "Assigned " + address + " from the address pool (" + pool + ")",
+                "address", now);
     }
 
     static String type(Condition c) {
@@ -49,20 +59,21 @@ public final class ExportEvents {
         return fault ? WARNING : NORMAL;
     }
 
-    private static void record(KubernetesClient client, AoeExport export, Condition c, Instant now) {
+    private static void record(KubernetesClient client, AoeExport export, String type, String reason, String message,
+                               String suffix, Instant now) {
         String name = export.getMetadata().getName();
         String time = now.toString();
         client.v1().events().inNamespace(EVENT_NAMESPACE).resource(new EventBuilder()
-                // client-go's scheme (object name, nanosecond stamp), plus the type: one reconcile may record three.
+                // client-go's scheme (object name, nanosecond stamp), plus a suffix: one reconcile may record four.
                 .withNewMetadata().withName(name + "." + Long.toHexString(now.getEpochSecond() * 1_000_000_000L + now.getNano())
-                        + "-" + c.getType().toLowerCase(Locale.ROOT))
+                        + "-" + suffix)
                 .withNamespace(EVENT_NAMESPACE).endMetadata()
                 .withInvolvedObject(new ObjectReferenceBuilder().withApiVersion(export.getApiVersion())
                         .withKind(export.getKind()).withName(name).withUid(export.getMetadata().getUid())
                         .withResourceVersion(export.getMetadata().getResourceVersion()).build())
-                .withType(type(c))
-                .withReason(c.getReason())
-                .withMessage(c.getType() + ": " + c.getMessage())
+                .withType(type)
+                .withReason(reason)
+                .withMessage(message)
                 .withFirstTimestamp(time).withLastTimestamp(time).withCount(1)
                 .withNewSource().withComponent(COMPONENT).endSource()
                 .withReportingComponent(COMPONENT)

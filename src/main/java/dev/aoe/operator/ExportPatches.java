@@ -60,6 +60,16 @@ public final class ExportPatches {
         client.resource(export).subresource("status").patch(PatchContext.of(PatchType.JSON), ops.toString());
     }
 
+    /**
+     * Writes the address assigned from the pool into the spec, as the API server does a Service's
+     * clusterIP: everything downstream reads it from there. Returns the export as patched.
+     */
+    static AoeExport assignAddress(KubernetesClient client, AoeExport export, Address address) {
+        ObjectNode patch = JSON.createObjectNode();
+        patch.putObject("spec").put("shelf", address.shelf()).put("slot", address.slot());
+        return client.resource(export).patch(MERGE, patch.toString());
+    }
+
     /** Binds the export to its node: the engine there watches exports with this label. */
     static void bindToNode(KubernetesClient client, AoeExport export, String node) {
         ObjectNode patch = JSON.createObjectNode();

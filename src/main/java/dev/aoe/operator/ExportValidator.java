@@ -32,8 +32,11 @@ public final class ExportValidator {
             errors.add("spec is required");
             return errors;
         }
-        address(errors, "spec.shelf", spec.getShelf(), AoeExportSpec.MAX_SHELF);
-        address(errors, "spec.slot", spec.getSlot(), AoeExportSpec.MAX_SLOT);
+        if ((spec.getShelf() == null) != (spec.getSlot() == null)) {
+            errors.add("spec.shelf and spec.slot go together: set both, or neither for the operator to assign an address");
+        }
+        range(errors, "spec.shelf", spec.getShelf(), 0, AoeExportSpec.MAX_SHELF);
+        range(errors, "spec.slot", spec.getSlot(), 0, AoeExportSpec.MAX_SLOT);
         if (spec.getNodeName() == null) {
             errors.add("spec.nodeName is required");
         } else if (!NODE_NAME.matcher(spec.getNodeName()).matches()) {
@@ -92,14 +95,6 @@ public final class ExportValidator {
         DeviceSource device = source.getDevice();
         if (device != null && (device.getPath() == null || !device.getPath().startsWith(DEVICE_PREFIX))) {
             errors.add("spec.source.device.path '" + device.getPath() + "' must be an absolute path under " + DEVICE_PREFIX);
-        }
-    }
-
-    private static void address(List<String> errors, String field, Integer value, int max) {
-        if (value == null) {
-            errors.add(field + " is required");
-        } else {
-            range(errors, field, value, 0, max);
         }
     }
 

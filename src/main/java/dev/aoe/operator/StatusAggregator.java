@@ -14,6 +14,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Builds the operator's part of an export's status (everything but {@code status.engine}) from
@@ -23,6 +24,9 @@ import java.util.Optional;
 public final class StatusAggregator {
     static final String TRUE = "True";
     static final String FALSE = "False";
+    /** Not refused for good: an address comes when the operator gets to it, or when one is freed. */
+    private static final Set<String> WAITING_FOR_ADDRESS = Set.of(Conditions.ADDRESS_PENDING,
+            Conditions.ADDRESS_POOL_EXHAUSTED);
 
     private final String defaultInterface;
     private final String engineNamespace;
@@ -53,9 +57,7 @@ public final class StatusAggregator {
                 condition(previous, Conditions.SERVING, serving, generation, now),
                 condition(previous, Conditions.READY, ready, generation, now)));
         status.setPhase(phase(export, accepted, serving, ready, previous.getPhase()));
-        if (spec != null && spec.getShelf() != null && spec.getSlot() != null) {
-            status.setTarget(export.targetName());
-        }
+        Address.of(export).ifPresent(a -> status.setTarget(a.toString()));
         status.setNode(node);
         status.setInterfaceName(spec == null || spec.getInterfaceName() == null ? defaultInterface : spec.getInterfaceName());
         status.setSize(Optional.ofNullable(previous.getEngine()).map(EngineReport::getSizeBytes).map(Sizes::quantity)
@@ -69,6 +71,10 @@ public final class StatusAggregator {
     private Verdict accepted(AoeExport export, Findings f) {
         if (!f.invalidSpec().isEmpty()) {
             return refused(Conditions.INVALID_SPEC, String.join("; ", f.invalidSpec()) + "; fix the spec");
+        }
+        if (Address.of(export).isEmpty()) {
+            return f.addressWait().map(w -> refused(w.reason(), w.message())).orElseGet(() -> refused(
+                    Conditions.ADDRESS_PENDING, "waiting for the operator to assign an address from its pool"));
         }
         if (f.conflict().isPresent()) {
             return refused(f.conflict().get().reason(), f.conflict().get().message());
@@ -135,6 +141,9 @@ public final class StatusAggregator {
     private static String phase(AoeExport export, Verdict accepted, Verdict serving, Verdict ready, String previous) {
         if (export.isMarkedForDeletion()) {
             return Conditions.TERMINATING;
+        }
+        if (WAITING_FOR_ADDRESS.contains(accepted.reason())) {
+            return Conditions.PENDING;
         }
         if (!accepted.ok()) {
             return Conditions.FAILED;

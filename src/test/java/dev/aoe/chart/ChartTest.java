@@ -86,7 +86,9 @@ class ChartTest {
                         rule("apps", "deployments[aoe-operator]", "get"),
                         rule("", "events", "list"),
                         rule("coordination.k8s.io", "leases[aoe-operator]", "get", "update", "patch"),
-                        rule("coordination.k8s.io", "leases", "create")),
+                        rule("coordination.k8s.io", "leases", "create"),
+                        rule("", "configmaps[aoe-addresses]", "get", "update"),
+                        rule("", "configmaps", "create")),
                 rules(one(defaults, Role.class, "aoe-operator").getRules()));
         ClusterRoleBinding crb = one(defaults, ClusterRoleBinding.class, "aoe-operator");
         assertEquals("aoe-operator", crb.getRoleRef().getName());
@@ -184,6 +186,8 @@ class ChartTest {
                 Map.entry("AOE_POLICY_FILE_ROOTS", "/var/lib/aoe"),
                 Map.entry("AOE_POLICY_DEVICE_ROOTS", "/dev/disk/by-id"),
                 Map.entry("AOE_DEFAULT_INTERFACE", "eth0"),
+                Map.entry("AOE_ADDRESS_POOL_SHELVES", "100-109"),
+                Map.entry("AOE_ADDRESS_POOL_SLOTS", "0-254"),
                 Map.entry("QUARKUS_HTTP_HOST_ENABLED", "true"),
                 Map.entry("AOE_ENGINE_NAMESPACE", NAMESPACE),
                 Map.entry("AOE_ENGINE_NAME", "aoe-engine"),
@@ -211,6 +215,8 @@ class ChartTest {
         assertEquals("/var/lib/aoe,/srv/aoe/disks", env.get("AOE_POLICY_FILE_ROOTS"));
         assertEquals("/dev/disk/by-id,/dev/mapper", env.get("AOE_POLICY_DEVICE_ROOTS"));
         assertEquals("bond0.42", env.get("AOE_DEFAULT_INTERFACE"));
+        assertEquals("2000-2009, 3000", env.get("AOE_ADDRESS_POOL_SHELVES"));
+        assertEquals("99", env.get("AOE_ADDRESS_POOL_SLOTS"));
         assertEquals("true", env.get("AOE_ENGINE_PRIVILEGED"));
         assertEquals("/srv/aoe/state", env.get("AOE_ENGINE_STATE_DIRECTORY"));
         assertEquals("9555", env.get("AOE_ENGINE_PORT"));
@@ -264,6 +270,10 @@ class ChartTest {
             engine.resources.limits.cpu | 2       | limits
             operator.replicas      | -1           | replicas
             defaultInterface       | 'eth 0'      | defaultInterface
+            addressPool.shelves    | 100-         | shelves
+            addressPool.shelves    | 70000        | shelves
+            addressPool.slots      | 0-1000       | slots
+            addressPool.slots      | 255          | slots
             metrics.serviceMonitor.interval | often | interval
             metrics.podMonitor.interval     | often | interval
             metrics.dashboard.namespace     | Bad_NS | namespace

@@ -351,6 +351,39 @@ class AoeExportReconcilerTest {
                 .getMetadata().getResourceVersion());
     }
 
+    // --- addresses from the pool ---
+
+    /**
+     * An export that names no address gets the lowest free one of the default pool, in its spec
+     * and as its target, with an Event; the allocation table records it, and drops the entry of a
+     * deleted export.
+     */
+    @Test
+    void anExportWithoutAnAddressGetsOneFromThePool() {
+        readyNode("n-pool");
+        create(Exports.unaddressed("pooled-a", "n-pool", "/var/lib/aoe/pooled-a.img"));
+        AoeExport a = awaitAccepted("pooled-a", Conditions.VALID);
+        create(Exports.unaddressed("pooled-b", "n-pool", "/var/lib/aoe/pooled-b.img"));
+        AoeExport b = awaitAccepted("pooled-b", Conditions.VALID);
+        assertEquals(List.of(100, 0, 100, 1), List.of(a.getSpec().getShelf(), a.getSpec().getSlot(),
+                b.getSpec().getShelf(), b.getSpec().getSlot()));
+        assertEquals("e100.0", a.getStatus().getTarget());
+        assertEquals("e100.0 on node n-pool is accepted", condition(a, Conditions.ACCEPTED).getMessage());
+        assertTrue(events("pooled-b").stream().anyMatch(ev -> ExportEvents.ASSIGNED.equals(ev.getReason())
+                && "Assigned e100.1 from the address pool (shelves 100-109, slots 0-254)".equals(ev.getMessage())),
+                events("pooled-b").toString());
+        assertEquals(Map.of("e100.0", "pooled-a/" + a.getMetadata().getUid(), "e100.1", "pooled-b/" + b.getMetadata().getUid()),
+                addressTable());
+
+        client.resources(AoeExport.class).withName("pooled-a").delete();
+        await().atMost(WAIT).until(() -> get("pooled-a") == null);
+        assertEquals(Map.of("e100.1", "pooled-b/" + b.getMetadata().getUid()), addressTable());
+    }
+
+    private Map<String, String> addressTable() {
+        return client.configMaps().inNamespace(NS).withName(AddressTable.NAME).get().getData();
+    }
+
     // --- deletion ---
 
     @Test

@@ -3,6 +3,8 @@ package dev.aoe.operator;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.ValidationRule;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import org.junit.jupiter.api.Test;
 
@@ -13,6 +15,7 @@ import java.util.Comparator;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -50,7 +53,14 @@ class CrdIT {
                 .map(CustomResourceColumnDefinition::getName).toList());
         assertNotNull(version.getSubresources().getStatus(), "status subresource");
         assertEquals("Cluster", crd.getSpec().getScope());
-        assertTrue(expected.contains("shelf and slot are immutable"), "CEL rule on the address");
+        // The address is optional (the operator assigns one), both or neither, and fixed once set.
+        JSONSchemaProps spec = version.getSchema().getOpenAPIV3Schema().getProperties().get("spec");
+        assertFalse(spec.getRequired().contains("shelf") || spec.getRequired().contains("slot"), "an optional address");
+        List<String> rules = spec.getXKubernetesValidations().stream().map(ValidationRule::getRule).toList();
+        assertTrue(rules.contains("has(self.shelf) == has(self.slot)"), "CEL rule: both or neither: " + rules);
+        assertTrue(rules.contains("(!has(oldSelf.shelf) || (has(self.shelf) && self.shelf == oldSelf.shelf))"
+                + " && (!has(oldSelf.slot) || (has(self.slot) && self.slot == oldSelf.slot))"), "CEL rule: immutable once set");
+        assertTrue(expected.contains("shelf and slot are immutable once set"), "CEL rule on the address");
         assertTrue(expected.contains("source needs exactly one of file or device"), "CEL rule on the source");
         assertTrue(expected.contains("file.create needs file.size"), "CEL rule on file creation");
     }

@@ -28,7 +28,17 @@ class ExportValidatorTest {
                 ExportValidator.validate(s));
         s.setShelf(null);
         s.setSlot(-1);
-        assertEquals(List.of("spec.shelf is required", "spec.slot -1 is out of range 0-254"), ExportValidator.validate(s));
+        assertEquals(List.of("spec.shelf and spec.slot go together: set both, or neither for the operator to assign"
+                + " an address", "spec.slot -1 is out of range 0-254"), ExportValidator.validate(s));
+    }
+
+    /** Neither is valid: the operator assigns an address from its pool. */
+    @Test
+    void anAddressIsOptional() {
+        AoeExportSpec s = valid();
+        s.setShelf(null);
+        s.setSlot(null);
+        assertEquals(List.of(), ExportValidator.validate(s));
     }
 
     @Test

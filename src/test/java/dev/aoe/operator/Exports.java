@@ -46,6 +46,14 @@ final class Exports {
         return export;
     }
 
+    /** An export that names no address: the operator assigns one from its pool. */
+    static AoeExport unaddressed(String name, String node, String path) {
+        AoeExport export = file(name, 0, 0, node, path);
+        export.getSpec().setShelf(null);
+        export.getSpec().setSlot(null);
+        return export;
+    }
+
     static AoeExport created(AoeExport export, Instant at) {
         export.getMetadata().setCreationTimestamp(at.toString());
         return export;

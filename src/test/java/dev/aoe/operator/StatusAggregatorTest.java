@@ -71,6 +71,28 @@ class StatusAggregatorTest {
         assertTrue(served.getConditions().stream().allMatch(c -> c.getObservedGeneration() == 1L));
     }
 
+    /** Without an address the export waits, Pending rather than Failed, with no target. */
+    @Test
+    void anExportWithoutAnAddressWaitsForOne() {
+        AoeExport export = Exports.unaddressed("pooled", "n1", "/var/lib/aoe/pooled.img");
+        AoeExportStatus pending = aggregator.aggregate(export, good(EnginePodState.READY), T0);
+        assertEquals(Conditions.ADDRESS_PENDING, condition(pending, Conditions.ACCEPTED).getReason());
+        assertEquals("waiting for the operator to assign an address from its pool", pending.getMessage());
+        assertEquals(Conditions.PENDING, pending.getPhase());
+        assertNull(pending.getTarget());
+        assertNull(pending.getAcceptedGeneration());
+
+        Conflict full = new Conflict(Conditions.ADDRESS_POOL_EXHAUSTED, "no free address in the pool");
+        AoeExportStatus exhausted = aggregator.aggregate(export, new Findings(List.of(), Optional.empty(),
+                Optional.empty(), true, EnginePodState.READY, Optional.empty(), Optional.of(full)), T0);
+        assertEquals(Conditions.ADDRESS_POOL_EXHAUSTED, condition(exhausted, Conditions.ACCEPTED).getReason());
+        assertEquals("no free address in the pool", exhausted.getMessage());
+        assertEquals(Conditions.PENDING, exhausted.getPhase());
+        assertEquals(Conditions.NOT_ACCEPTED, condition(exhausted, Conditions.SERVING).getReason());
+        assertEquals(ExportEvents.WARNING, ExportEvents.type(condition(exhausted, Conditions.ACCEPTED)));
+        assertEquals(ExportEvents.NORMAL, ExportEvents.type(condition(pending, Conditions.ACCEPTED)));
+    }
+
     @Test
     void degradedWhenTheEngineIsNotReadyAfterServing() {
         AoeExport export = Exports.file("disk-a", 1, 0, "n1", "/var/lib/aoe/a.img");
