@@ -105,11 +105,14 @@ class ExportTranslatorTest {
     }
 
     @Test
-    void createSizeComesFromKubernetesAndPlainSizesOnlyWhenCreating() {
+    void createSizeIsAKubernetesQuantityOnlyWhenCreating() {
         assertEquals(OptionalLong.of(10L << 30),
                 translator.translate(export(file("/var/lib/aoe/a.img", "10Gi", true))).store().createSize());
-        assertEquals(OptionalLong.of(512L << 20),
-                translator.translate(export(file("/var/lib/aoe/a.img", "512M", true))).store().createSize());
+        assertEquals(OptionalLong.of(512_000_000),
+                translator.translate(export(file("/var/lib/aoe/a.img", "512M", true))).store().createSize(),
+                "M is 10^6, as everywhere in Kubernetes");
+        assertEquals(OptionalLong.of(3L << 29),
+                translator.translate(export(file("/var/lib/aoe/a.img", "1.5Gi", true))).store().createSize());
         assertEquals(OptionalLong.of(1048576),
                 translator.translate(export(file("/var/lib/aoe/a.img", "1048576", true))).store().createSize());
         assertEquals(OptionalLong.empty(),
