@@ -223,11 +223,11 @@ public final class EngineAgent implements AutoCloseable {
             return;
         }
         if (desired.differsOnlyInSize(served.spec)) {
-            // Live: a grown file.size, or a source that grew under the export, is served at once;
-            // every reconcile and resync measures again. Fresh from the engine, so a change it
-            // noticed since (a deleted source) is reported.
-            // A failed grow keeps the export served at its old size and is retried: its report
-            // stays at the generation before, so Serving says the new one is still being applied.
+            // The same form, or a grown file.size: applied live. Every reconcile and resync measures
+            // the source again, so one that grew under the export is served whole, and the report
+            // is fresh from the engine (a deleted source shows). A failed grow keeps the old size
+            // and is retried; its report stays at the generation before, so Serving says the new
+            // one is still being applied.
             ExportStatus now = engine.grow(desired.shelf(), desired.slot(), desired.store().createSize());
             if (now != null) {
                 served.status = now;

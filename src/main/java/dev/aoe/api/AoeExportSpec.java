@@ -25,8 +25,8 @@ import java.util.List;
         message = "source is immutable but for file.size, which may grow: create a new AoeExport for another file"
                 + " or device")
 @ValidationRule(value = "!has(self.length) || !has(self.source.file) || !has(oldSelf.source.file)"
-        + " || !has(oldSelf.source.file.size)"
-        + " || (has(self.source.file.size)"
+        + " || !has(oldSelf.source.file.size) || !isQuantity(string(oldSelf.source.file.size))"
+        + " || (has(self.source.file.size) && isQuantity(string(self.source.file.size))"
         + " && quantity(string(self.source.file.size)).compareTo(quantity(string(oldSelf.source.file.size))) == 0)",
         message = "file.size may grow only on an export without length: an export with a length keeps it")
 @ValidationRule(value = "!has(self.offset) || self.offset % 512 == 0", message = "offset must be a multiple of 512 bytes")

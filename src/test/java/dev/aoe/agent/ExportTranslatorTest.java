@@ -16,6 +16,7 @@ import dev.aoe.engine.ExportSpec;
 import dev.aoe.protocol.MacAddress;
 import dev.aoe.store.SourceRule;
 import dev.aoe.store.WriteCache;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -117,6 +118,23 @@ class ExportTranslatorTest {
                 translator.translate(export(file("/var/lib/aoe/a.img", "1048576", true))).store().createSize());
         assertEquals(OptionalLong.empty(),
                 translator.translate(export(file("/var/lib/aoe/a.img", "10Gi", false))).store().createSize());
+    }
+
+    /** The CRD takes an integer or a string (x-kubernetes-int-or-string); both reach the engine as bytes. */
+    @Test
+    void aSizeWrittenAsAnIntegerIsBytes() {
+        AoeExport fromYaml = Serialization.unmarshal("""
+                apiVersion: aoe.dev/v1alpha1
+                kind: AoeExport
+                metadata: {name: db-disk}
+                spec:
+                  shelf: 3
+                  slot: 4
+                  nodeName: node-1
+                  source: {file: {path: /var/lib/aoe/a.img, size: 1073741824, create: true}}
+                """, AoeExport.class);
+        assertEquals("1073741824", fromYaml.getSpec().getSource().getFile().getSize());
+        assertEquals(OptionalLong.of(1L << 30), translator.translate(fromYaml).store().createSize());
     }
 
     @Test
