@@ -58,11 +58,7 @@ class CrdIT {
         assertTrue(expected.contains("file.create needs file.size"), "CEL rule on file creation");
     }
 
-    /**
-     * No CEL runs here (the mock server evaluates none, and the Kubernetes quantity library has no
-     * Java twin): the rules are checked for being in the schema, in the form the API server
-     * evaluates, and ExportValidatorTest checks the operator's own copy of them.
-     */
+    /** The size rules are in the schema, in the form CelRulesTest evaluates. */
     @Test
     void theSizeIsAQuantityThatMayOnlyGrow() throws IOException {
         Path project = Path.of(System.getProperty("aoe.project.dir", "."));
