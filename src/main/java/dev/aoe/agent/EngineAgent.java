@@ -222,11 +222,16 @@ public final class EngineAgent implements AutoCloseable {
             reporter.report(export, EngineReports.notServing(Failure.of(e), generation, served.createdSource));
             return;
         }
-        if (desired.equals(served.spec)) {
-            // Fresh from the engine, so a change it noticed since (a deleted source) is reported.
-            ExportStatus now = engine.status(desired.shelf(), desired.slot());
+        if (desired.differsOnlyInSize(served.spec)) {
+            // The same form, or a grown file.size: applied live. Every reconcile and resync measures
+            // the source again, so one that grew under the export is served whole, and the report
+            // is fresh from the engine (a deleted source shows). A failed grow keeps the old size
+            // and is retried; its report stays at the generation before, so Serving says the new
+            // one is still being applied.
+            ExportStatus now = engine.grow(desired.shelf(), desired.slot(), desired.store().createSize());
             if (now != null) {
                 served.status = now;
+                served.spec = desired;
             }
             reporter.report(export, EngineReports.serving(served.status, generation, served.createdSource));
             return;

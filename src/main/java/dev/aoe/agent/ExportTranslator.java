@@ -2,13 +2,13 @@ package dev.aoe.agent;
 
 import dev.aoe.api.AoeExport;
 import dev.aoe.api.AoeExportSpec;
+import dev.aoe.api.ByteQuantity;
 import dev.aoe.api.FileSource;
 import dev.aoe.api.WriteCacheMode;
 import dev.aoe.config.AoeConfig;
 import dev.aoe.engine.ExportSpec;
 import dev.aoe.protocol.MacAddress;
 import dev.aoe.store.BlockStore;
-import dev.aoe.store.Sizes;
 import dev.aoe.store.SourceRule;
 import dev.aoe.store.StoreSpec;
 import dev.aoe.store.WriteCache;
@@ -53,7 +53,7 @@ public final class ExportTranslator {
             if (file.getSize() == null) {
                 throw new IllegalArgumentException("source.file.create needs source.file.size");
             }
-            store = store.withCreateSize(Sizes.parse(file.getSize()));
+            store = store.withCreateSize(ByteQuantity.bytes(file.getSize()));
         }
         if (spec.getOffset() != null) {
             store = store.withOffsetSectors(sectors("offset", spec.getOffset()));

@@ -15,8 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What to export, where and how. Node and source are fixed once created, and so is the address
- * once set: by the user, or by the operator from its pool when the user names none.
+ * What to export, where and how. Node and source are fixed once created (but for a file.size that
+ * grows), and so is the address once set: by the user, or by the operator from its pool when the
+ * user names none.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "has(self.shelf) == has(self.slot)",
@@ -26,8 +27,15 @@ import java.util.List;
         message = "shelf and slot are immutable once set: create a new AoeExport for another address")
 @ValidationRule(value = "self.nodeName == oldSelf.nodeName",
         message = "nodeName is immutable: create a new AoeExport to serve from another node")
-@ValidationRule(value = "self.source == oldSelf.source",
-        message = "source is immutable: create a new AoeExport for another file or device")
+@ValidationRule(value = "has(self.source.file) == has(oldSelf.source.file)"
+        + " && (!has(self.source.device) || self.source.device == oldSelf.source.device)",
+        message = "source is immutable but for file.size, which may grow: create a new AoeExport for another file"
+                + " or device")
+@ValidationRule(value = "!has(self.length) || !has(self.source.file) || !has(oldSelf.source.file)"
+        + " || !has(oldSelf.source.file.size) || !isQuantity(string(oldSelf.source.file.size))"
+        + " || (has(self.source.file.size) && isQuantity(string(self.source.file.size))"
+        + " && quantity(string(self.source.file.size)).compareTo(quantity(string(oldSelf.source.file.size))) == 0)",
+        message = "file.size may grow only on an export without length: an export with a length keeps it")
 @ValidationRule(value = "!has(self.offset) || self.offset % 512 == 0", message = "offset must be a multiple of 512 bytes")
 @ValidationRule(value = "!has(self.length) || self.length % 512 == 0", message = "length must be a multiple of 512 bytes")
 public class AoeExportSpec {

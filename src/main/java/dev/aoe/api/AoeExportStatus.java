@@ -38,6 +38,9 @@ public class AoeExportStatus {
     @JsonPropertyDescription("The spec generation the operator last accepted; the engine serves that one.")
     private Long acceptedGeneration;
 
+    @JsonPropertyDescription("spec.source.file.size of the accepted generation: a later one may only grow it.")
+    private String acceptedFileSize;
+
     @JsonPropertyDescription("The spec generation this status describes.")
     private Long observedGeneration;
 
@@ -98,6 +101,14 @@ public class AoeExportStatus {
 
     public void setMessage(String message) {
         this.message = message;
+    }
+
+    public String getAcceptedFileSize() {
+        return acceptedFileSize;
+    }
+
+    public void setAcceptedFileSize(String acceptedFileSize) {
+        this.acceptedFileSize = acceptedFileSize;
     }
 
     public Long getAcceptedGeneration() {

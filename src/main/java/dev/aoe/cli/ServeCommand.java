@@ -13,13 +13,18 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
         description = {"Serve a file or block device as AoE target e<SHELF>.<SLOT>, like vblade.",
                 "Writes are acknowledged only once durable unless --write-back is given.",
-                "Runs until interrupted (Ctrl-C or SIGTERM)."},
+                "Runs until interrupted (Ctrl-C or SIGTERM).",
+                "SIGHUP reloads: the exports file is read again (grown --create sizes are applied live, added",
+                "lines served, removed ones stopped; other changes need a restart), and every source is",
+                "measured again, so a file or device that grew is served whole:",
+                "  truncate -s +1G disk1.img; kill -HUP <pid>"},
         footer = {"", "Examples:",
                 "  aoe serve --create 10G 1 0 eth0 /var/lib/aoe/disk1.img",
                 "  aoe serve -r -m 52:54:00:12:34:56 1 1 eth0 /dev/disk/by-id/ata-EXAMPLE",
@@ -66,20 +71,23 @@ public class ServeCommand implements Callable<Integer> {
         try (Engine engine = engineOptions.engine()) {
             // Counted whether or not anything scrapes: reading the counters is all metrics add.
             engine.listen(new EngineMeters(registry));
-            int serving = 0;
+            List<ExportSpec> serving = new ArrayList<>();
             for (ExportSpec spec : specs) {
                 try {
                     ExportStatus s = engine.add(spec);
-                    serving++;
+                    serving.add(spec);
                     System.out.println(Cli.describe(s, spec));
                 } catch (IOException | IllegalArgumentException e) {
                     Cli.fail("serve", spec.target() + ": " + e.getMessage());
                 }
             }
-            if (serving == 0) {
+            if (serving.isEmpty()) {
                 return Cli.FAILED;
             }
-            System.out.println("serving " + serving + " of " + specs.size() + " export(s); Ctrl-C stops");
+            ServeReload reload = new ServeReload(engine, exportsFile, serving);
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> reload.reload());
+            System.out.println("serving " + serving.size() + " of " + specs.size() + " export(s); Ctrl-C stops,"
+                    + " SIGHUP reloads");
             Cli.waitForStop();
         }
         return 0;

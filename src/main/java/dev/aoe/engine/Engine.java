@@ -7,6 +7,7 @@ import dev.aoe.net.Traffic;
 import dev.aoe.protocol.MacAddress;
 import dev.aoe.protocol.TargetAddress;
 import dev.aoe.store.FileStore;
+import dev.aoe.store.Sizes;
 import dev.aoe.store.Stores;
 import dev.aoe.target.StateFile;
 import dev.aoe.target.Target;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.logging.Logger;
 
 /**
@@ -137,6 +139,26 @@ public final class Engine implements Closeable {
         export.close();
         LOG.info(() -> export.target + " no longer served");
         return last;
+    }
+
+    /**
+     * Grows e{@code shelf}.{@code slot} live: a file source smaller than {@code fileSize} is grown
+     * to it, and the source is measured again, so a file or device that grew under the export is
+     * served whole ({@link FileStore#grow}). Initiators see the new size in their next IDENTIFY;
+     * nothing else changes for them. Returns the status, or null if not served.
+     */
+    public synchronized ExportStatus grow(int shelf, int slot, OptionalLong fileSize) throws IOException {
+        Export export = exports.get(TargetAddress.name(shelf, slot));
+        if (export == null) {
+            return null;
+        }
+        long before = export.store.sectors();
+        long after = export.store.grow(fileSize);
+        if (after != before) {
+            LOG.info(() -> export.target + " grew from " + before + " to " + after + " sectors ("
+                    + Sizes.format(after * FileStore.SECTOR_SIZE) + ")");
+        }
+        return status(export);
     }
 
     /** The status of e{@code shelf}.{@code slot}, or null if not served. */

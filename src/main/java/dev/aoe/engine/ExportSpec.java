@@ -41,6 +41,16 @@ public record ExportSpec(int shelf, int slot, String interfaceName, StoreSpec st
         this(shelf, slot, interfaceName, store, bufferCount, allowlist, configString, "");
     }
 
+    /**
+     * True when {@code other} differs from this one at most in the size of its file: a change
+     * {@link Engine#grow} applies live, with no gap in service.
+     */
+    public boolean differsOnlyInSize(ExportSpec other) {
+        return other != null && equals(new ExportSpec(other.shelf, other.slot, other.interfaceName,
+                other.store.withCreateSize(store.createSize()), other.bufferCount, other.allowlist, other.configString,
+                other.name));
+    }
+
     public String target() {
         return TargetAddress.name(shelf, slot);
     }

@@ -230,7 +230,8 @@ public class AoeExportReconciler implements Reconciler<AoeExport>, Cleaner<AoeEx
 
     private Findings findings(AoeExport export, Context<AoeExport> context, Optional<Conflict> addressWait) {
         AoeExportSpec spec = export.getSpec();
-        List<String> invalid = ExportValidator.validate(spec);
+        List<String> invalid = ExportValidator.validate(spec,
+                export.getStatus() == null ? null : export.getStatus().getAcceptedFileSize());
         Optional<Conflict> conflict = Optional.empty();
         Optional<String> refusal = Optional.empty();
         if (invalid.isEmpty()) {

@@ -22,7 +22,7 @@ import java.util.List;
 public final class ExportPatches {
     /** Every status field the operator writes; {@code engine} is the engine's. */
     static final List<String> OPERATOR_FIELDS = List.of("conditions", "phase", "target", "node", "interface", "size",
-            "message", "acceptedGeneration", "observedGeneration");
+            "message", "acceptedGeneration", "acceptedFileSize", "observedGeneration");
     private static final PatchContext MERGE = PatchContext.of(PatchType.JSON_MERGE);
     private static final ObjectMapper JSON = new ObjectMapper();
 

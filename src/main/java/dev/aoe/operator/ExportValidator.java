@@ -1,10 +1,10 @@
 package dev.aoe.operator;
 
 import dev.aoe.api.AoeExportSpec;
+import dev.aoe.api.ByteQuantity;
 import dev.aoe.api.DeviceSource;
 import dev.aoe.api.FileSource;
 import dev.aoe.api.Source;
-import dev.aoe.store.Sizes;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -27,6 +27,14 @@ public final class ExportValidator {
     }
 
     public static List<String> validate(AoeExportSpec spec) {
+        return validate(spec, null);
+    }
+
+    /**
+     * Also checks the CRD's transition rule on the size: {@code acceptedFileSize}, the file.size of
+     * the generation accepted before (null: none), may only grow, and only without a length.
+     */
+    public static List<String> validate(AoeExportSpec spec, String acceptedFileSize) {
         List<String> errors = new ArrayList<>();
         if (spec == null) {
             errors.add("spec is required");
@@ -47,6 +55,7 @@ public final class ExportValidator {
                     + "' is not an interface name (1-15 characters: letters, digits, '_', '.', ':', '@', '-')");
         }
         source(errors, spec.getSource());
+        growth(errors, spec, acceptedFileSize);
         sectors(errors, "spec.offset", spec.getOffset(), 0);
         sectors(errors, "spec.length", spec.getLength(), SECTOR);
         List<String> macs = spec.getAllowedInitiators();
@@ -82,11 +91,14 @@ public final class ExportValidator {
                 errors.add("spec.source.file.path '" + file.getPath() + "' must be an absolute path");
             }
             if (file.getSize() != null) {
-                Optional<Long> size = parseSize(file.getSize());
-                if (size.isEmpty()) {
-                    errors.add("spec.source.file.size '" + file.getSize() + "' is not a size (examples: 10Gi, 512M, 1048576)");
-                } else if (size.get() < SECTOR || size.get() % SECTOR != 0) {
-                    errors.add("spec.source.file.size " + file.getSize() + " must be a positive multiple of 512 bytes");
+                try {
+                    long size = ByteQuantity.bytes(file.getSize());
+                    if (size < SECTOR || size % SECTOR != 0) {
+                        errors.add("spec.source.file.size " + file.getSize() + " is " + size + " bytes: it must be a"
+                                + " positive multiple of 512 bytes (e.g. 10Gi = 10 * 2^30 bytes; 10G is 10^9)");
+                    }
+                } catch (IllegalArgumentException e) {
+                    errors.add("spec.source.file.size " + e.getMessage());
                 }
             } else if (file.isCreate()) {
                 errors.add("spec.source.file.create needs spec.source.file.size (the size to create the file with)");
@@ -110,13 +122,30 @@ public final class ExportValidator {
         }
     }
 
-    /** A size as the CRD's pattern allows it (no {@code B} suffix), or empty. */
-    private static Optional<Long> parseSize(String text) {
-        if (!text.matches(FileSource.SIZE_PATTERN)) {
-            return Optional.empty();
+    private static void growth(List<String> errors, AoeExportSpec spec, String acceptedFileSize) {
+        FileSource file = spec.getSource() == null ? null : spec.getSource().getFile();
+        Optional<Long> accepted = acceptedFileSize == null ? Optional.empty() : parseSize(acceptedFileSize);
+        if (file == null || accepted.isEmpty()) {
+            return;
         }
+        Optional<Long> size = file.getSize() == null ? Optional.of(0L) : parseSize(file.getSize());
+        if (size.isEmpty() || size.get().equals(accepted.get())) {
+            return;
+        }
+        if (size.get() < accepted.get()) {
+            errors.add("spec.source.file.size may only grow: " + (file.getSize() == null ? "none" : file.getSize())
+                    + " is less than " + acceptedFileSize + ", the size accepted before (a served disk never shrinks;"
+                    + " create a new AoeExport for a smaller one)");
+        } else if (spec.getLength() != null) {
+            errors.add("spec.source.file.size may grow only on an export without length: this one keeps its length of "
+                    + spec.getLength() + " bytes (create a new AoeExport without length to serve the grown file)");
+        }
+    }
+
+    /** Bytes of a size as the CRD allows it (a Kubernetes quantity, whole bytes), or empty. */
+    private static Optional<Long> parseSize(String text) {
         try {
-            return Optional.of(Sizes.parse(text));
+            return Optional.of(ByteQuantity.bytes(text));
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }

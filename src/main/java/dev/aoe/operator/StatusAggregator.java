@@ -64,8 +64,13 @@ public final class StatusAggregator {
                 .orElse(null));
         status.setMessage(message(export, accepted, ready));
         status.setAcceptedGeneration(acceptedGeneration);
+        status.setAcceptedFileSize(accepted.ok() ? fileSize(spec) : previous.getAcceptedFileSize());
         status.setObservedGeneration(generation);
         return status;
+    }
+
+    private static String fileSize(AoeExportSpec spec) {
+        return spec.getSource() == null || spec.getSource().getFile() == null ? null : spec.getSource().getFile().getSize();
     }
 
     private Verdict accepted(AoeExport export, Findings f) {

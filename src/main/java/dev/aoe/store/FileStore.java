@@ -5,7 +5,9 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.OptionalLong;
 
 /**
  * A {@link BlockStore} on a regular file or a block device, through positional
@@ -48,7 +50,11 @@ public final class FileStore implements BlockStore {
     /** Non-blocking reads from the page cache, or null for O_DIRECT stores, which bypass it. */
     private final CachedReader cachedReader;
     private final long windowStart;
-    private final long sectors;
+    private final long offsetSectors;
+    /** A window of fixed length (vblade -l) never grows with its source. */
+    private final boolean fixedLength;
+    /** Read by every request (IDENTIFY, the bounds check); only {@link #grow} writes it, and only upwards. */
+    private volatile long sectors;
     private final boolean readOnly;
     private final WriteCache writeCache;
     private final boolean created;
@@ -56,28 +62,74 @@ public final class FileStore implements BlockStore {
     private final SectorLocks locks = new SectorLocks();
     /** The opened file's {@code fileKey} (device and inode), or null when the file system has none. */
     private final Object sourceKey;
+    private final boolean blockDevice;
+    /** The source's descriptor, opened and checked by {@link Stores#open}: what {@link #grow} measures. */
+    private final int sourceFd;
+    /** Guarded by this: the descriptor number is closed, and may already name another file. */
+    private boolean closed;
     /** A block device's exclusive claim, held while served; null for a file. */
     private final Closeable deviceClaim;
 
     /**
-     * Takes ownership of the channels, the reader and the device claim; {@code sectors} is the
-     * window's checked length.
+     * Takes ownership of the channels, the reader, the source's descriptor and the device claim;
+     * {@code sectors} is the window's checked length.
      */
     FileStore(StoreSpec spec, long sectors, boolean created, FileChannel channel, FileChannel directChannel,
-            int directAlignment, CachedReader cachedReader, Object sourceKey, Closeable deviceClaim) {
+            int directAlignment, CachedReader cachedReader, Object sourceKey, boolean blockDevice, int sourceFd,
+            Closeable deviceClaim) {
         this.path = spec.path();
         this.channel = channel;
         this.directChannel = directChannel;
         this.directAlignment = directAlignment;
         this.cachedReader = cachedReader;
         this.windowStart = spec.offsetSectors() * SECTOR_SIZE;
+        this.offsetSectors = spec.offsetSectors();
+        this.fixedLength = spec.lengthSectors().isPresent();
         this.sectors = sectors;
         this.readOnly = spec.readOnly();
         this.writeCache = spec.writeCache();
         this.created = created;
         this.commit = new GroupCommit(() -> channel.force(false));
         this.sourceKey = sourceKey;
+        this.blockDevice = blockDevice;
+        this.sourceFd = sourceFd;
         this.deviceClaim = deviceClaim;
+    }
+
+    /**
+     * Serves what the source holds now. A file smaller than {@code fileSize} is grown to it
+     * (ftruncate: sparse; a larger file is never cut); then the source is measured again, a file
+     * by its size, a device by its geometry (it may have grown under the export: {@code lvextend},
+     * {@code losetup -c}), and an export without a fixed length grows to the new end. The export
+     * never shrinks: a source that did keeps being served at the old size (I/O past its end
+     * fails as a media error). Requests in flight are untouched; the next one sees the new size.
+     *
+     * @param fileSize bytes, a multiple of 512, for a file source; empty: only measure
+     * @return the export's sectors now
+     */
+    public synchronized long grow(OptionalLong fileSize) throws IOException {
+        if (closed) {
+            throw new IOException("store closed: " + path);
+        }
+        Path self = Path.of("/proc/self/fd/" + sourceFd);
+        long bytes;
+        if (blockDevice) {
+            if (fileSize.isPresent()) {
+                throw new StoreException(path + " is a block device, whose size comes from the device; drop the size");
+            }
+            bytes = BlockDevices.geometry(sourceFd, path).sizeBytes();
+        } else {
+            bytes = (Long) Files.getAttribute(self, "unix:size");
+            if (fileSize.isPresent() && fileSize.getAsLong() > bytes) {
+                Stores.setLength(self, fileSize.getAsLong());
+                bytes = fileSize.getAsLong();
+            }
+        }
+        long measured = bytes / SECTOR_SIZE - offsetSectors;
+        if (!fixedLength && measured > sectors) {
+            sectors = measured;
+        }
+        return sectors;
     }
 
     public Path path() {
@@ -194,8 +246,12 @@ public final class FileStore implements BlockStore {
 
     /** Closes the channels, then lets the device go: a mount may take it from then on. */
     @Override
-    public void close() throws IOException {
-        try (deviceClaim; channel) {
+    public synchronized void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try (deviceClaim; channel; Closeable source = () -> LibC.Native.LIBC.close(sourceFd)) {
             if (cachedReader != null) {
                 cachedReader.close();
             }

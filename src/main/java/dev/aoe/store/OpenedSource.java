@@ -14,8 +14,8 @@ import java.util.Map;
  * nothing: what is served is what was checked. A block device is claimed exclusively
  * ({@link DeviceClaims}) before anything is served from it.
  *
- * <p>Closing closes the descriptor; the claim stays with whoever took it ({@link #takeClaim}),
- * else it is released too.
+ * <p>Closing closes the descriptor and releases the claim, unless whoever took them
+ * ({@link #takeDescriptor}, {@link #takeClaim}) has them now.
  */
 final class OpenedSource implements Closeable {
     /** File type bits of {@code st_mode}. */
@@ -26,7 +26,8 @@ final class OpenedSource implements Closeable {
     /** A created image holds a disk's data: readable by its owner only. */
     private static final int CREATED_FILE_MODE = 0600;
 
-    private final int fd;
+    /** The descriptor, or -1 once taken by the store ({@link #takeDescriptor}). */
+    private int fd;
     private final boolean created;
     private final boolean blockDevice;
     private final long bytes;
@@ -177,9 +178,21 @@ final class OpenedSource implements Closeable {
         return taken;
     }
 
+    /**
+     * The descriptor, now the caller's to close: a store keeps it to measure the source again
+     * (and to grow a file) through the very file checked here.
+     */
+    int takeDescriptor() {
+        int taken = fd;
+        fd = -1;
+        return taken;
+    }
+
     @Override
     public void close() throws IOException {
-        LibC.Native.LIBC.close(fd);
+        if (fd >= 0) {
+            LibC.Native.LIBC.close(fd);
+        }
         if (claim != null) {
             claim.close();
         }

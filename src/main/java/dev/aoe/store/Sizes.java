@@ -47,13 +47,22 @@ public final class Sizes {
         return String.format(Locale.ROOT, "%.1f %siB", bytes / (double) (1L << (10 * unit)), UNITS.charAt(unit - 1));
     }
 
-    /** The largest exact binary unit, as Kubernetes writes quantities: {@code 10Gi}, {@code 1536Mi}, {@code 1000}. */
+    /**
+     * As Kubernetes writes quantities, the shorter of the largest exact binary unit ({@code 10Gi},
+     * {@code 1536Mi}) and the largest exact decimal one ({@code 1G} for 10^9 bytes); binary on a tie.
+     */
     public static String quantity(long bytes) {
+        String binary = reduced(bytes, 1024, "KMGTP", "i");
+        String decimal = reduced(bytes, 1000, "kMGTP", "");
+        return decimal.length() < binary.length() ? decimal : binary;
+    }
+
+    private static String reduced(long bytes, int base, String units, String suffix) {
         int unit = 0;
-        while (unit < UNITS.length() && bytes != 0 && bytes % 1024 == 0) {
-            bytes /= 1024;
+        while (unit < units.length() && bytes != 0 && bytes % base == 0) {
+            bytes /= base;
             unit++;
         }
-        return unit == 0 ? Long.toString(bytes) : bytes + UNITS.substring(unit - 1, unit) + "i";
+        return unit == 0 ? Long.toString(bytes) : bytes + units.substring(unit - 1, unit) + suffix;
     }
 }

@@ -91,7 +91,11 @@ public record StoreSpec(
     }
 
     public StoreSpec withCreateSize(long bytes) {
-        return new StoreSpec(path, OptionalLong.of(bytes), offsetSectors, lengthSectors, readOnly, direct, writeCache, rule);
+        return withCreateSize(OptionalLong.of(bytes));
+    }
+
+    public StoreSpec withCreateSize(OptionalLong bytes) {
+        return new StoreSpec(path, bytes, offsetSectors, lengthSectors, readOnly, direct, writeCache, rule);
     }
 
     public StoreSpec withOffsetSectors(long sectors) {

@@ -80,7 +80,7 @@ public final class Stores {
     }
 
     /** Extends a regular file with ftruncate, which allocates no blocks (the file stays sparse). */
-    private static void setLength(Path path, long bytes) throws IOException {
+    static void setLength(Path path, long bytes) throws IOException {
         try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw")) {
             file.setLength(bytes);
         }
@@ -97,11 +97,13 @@ public final class Stores {
             Object key = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
             if (!spec.direct()) {
                 CachedReader reader = CachedReader.open(file, spec.path());
-                return new FileStore(spec, sectors, source.created(), channel, null, 0, reader, key, source.takeClaim());
+                return new FileStore(spec, sectors, source.created(), channel, null, 0, reader, key,
+                        source.blockDevice(), source.takeDescriptor(), source.takeClaim());
             }
             direct = openDirect(file, spec.path(), options);
             int alignment = Math.max(source.logicalBlockSize(), (int) Files.getFileStore(file).getBlockSize());
-            return new FileStore(spec, sectors, source.created(), channel, direct, alignment, null, key, source.takeClaim());
+            return new FileStore(spec, sectors, source.created(), channel, direct, alignment, null, key,
+                    source.blockDevice(), source.takeDescriptor(), source.takeClaim());
         } catch (IOException | RuntimeException e) {
             try (Closeable closing = direct) {
                 channel.close();

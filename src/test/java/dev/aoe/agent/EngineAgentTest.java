@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.aoe.api.AoeExport;
 import dev.aoe.api.AoeExportSpec;
 import dev.aoe.api.Conditions;
+import dev.aoe.api.DeviceSource;
 import dev.aoe.api.EngineReport;
 import dev.aoe.api.FileSource;
 import dev.aoe.api.ReclaimPolicy;
@@ -25,6 +26,8 @@ import dev.aoe.net.RawSocket;
 import dev.aoe.net.VethPair;
 import dev.aoe.operator.OperatorWrites;
 import dev.aoe.protocol.MacAddress;
+import dev.aoe.store.LoopDevices;
+import dev.aoe.store.Shell;
 import dev.aoe.target.StateFile;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -40,6 +43,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -344,6 +348,63 @@ class EngineAgentTest {
         accept("disk");
         awaitServing("disk", get("disk").getMetadata().getGeneration());
         assertNotAnswering(initiator, 1, 0);
+    }
+
+    @Test
+    void aGrownFileSizeIsServedLiveAndTheStatusFollows() throws Exception {
+        create("disk", 1, 0, files.resolve("disk.img").toString(), true);
+        accept("disk");
+        EngineReport before = awaitServing("disk", 1);
+        TargetInfo t = initiator.find(1, 0, REPLY);
+        initiator.write(t, 0, ByteBuffer.wrap(new byte[512]));
+
+        editSpec("disk", s -> s.getSource().getFile().setSize("4Mi"));
+        accept("disk");
+        EngineReport after = awaitServing("disk", get("disk").getMetadata().getGeneration());
+
+        assertEquals(4 * MIB, after.getSizeBytes());
+        assertEquals(4 * MIB / 512, after.getSectors());
+        assertEquals(before.getServingSince(), after.getServingSince(), "grown in place, never stopped");
+        assertEquals(4 * MIB, Files.size(files.resolve("disk.img")));
+        assertEquals(4 * MIB / 512, initiator.identify(t).sectors(), "IDENTIFY answers the new size");
+        initiator.write(t, MIB / 512 + 1, ByteBuffer.wrap(new byte[512]));
+    }
+
+    @Test
+    void aDeviceGrownUnderTheExportIsMeasuredAgainOnTheNextReconcile() throws Exception {
+        LoopDevices.assumeAvailable();
+        try (LoopDevices loops = new LoopDevices(dir)) {
+            Path device = loops.attach("backing.img", MIB);
+            agent.close();
+            agent = new EngineAgent(agentClient, NODE, engine, state, TestConfig.of(Map.of(
+                    "aoe.policy.file-roots", files.toString(), "aoe.policy.device-roots", device.getParent().toString())),
+                    action -> NetNs.call(pair.namespaceA(), action));
+            agent.start();
+            AoeExport export = export("loop", 1, 5, device.toString(), false);
+            export.getSpec().getSource().setFile(null);
+            DeviceSource source = new DeviceSource();
+            source.setPath(device.toString());
+            export.getSpec().getSource().setDevice(source);
+            export.getMetadata().getLabels().put(AoeExport.NODE_LABEL, NODE);
+            client.resource(export).create();
+            accept("loop");
+            EngineReport first = awaitReport("loop", r -> r.getGeneration() == 1);
+            assertTrue(first.isServing(), first.getReason() + ": " + first.getMessage());
+            assertEquals(MIB, first.getSizeBytes());
+
+            try (RandomAccessFile backing = new RandomAccessFile(dir.resolve("backing.img").toFile(), "rw")) {
+                backing.setLength(3 * MIB);
+            }
+            Shell.run("losetup", "-c", device.toString());
+            accept("loop"); // any update of the export, or the periodic resync, measures again
+
+            assertEquals(3 * MIB, awaitReport("loop", r -> r.getSizeBytes() == 3 * MIB).getSizeBytes());
+            TargetInfo t = initiator.find(1, 5, REPLY);
+            assertEquals(3 * MIB / 512, initiator.identify(t).sectors());
+            agent.close();
+            agent = null;
+            engine.close();
+        }
     }
 
     @Test

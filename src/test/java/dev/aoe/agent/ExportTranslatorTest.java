@@ -16,6 +16,7 @@ import dev.aoe.engine.ExportSpec;
 import dev.aoe.protocol.MacAddress;
 import dev.aoe.store.SourceRule;
 import dev.aoe.store.WriteCache;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -105,15 +106,35 @@ class ExportTranslatorTest {
     }
 
     @Test
-    void createSizeComesFromKubernetesAndPlainSizesOnlyWhenCreating() {
+    void createSizeIsAKubernetesQuantityOnlyWhenCreating() {
         assertEquals(OptionalLong.of(10L << 30),
                 translator.translate(export(file("/var/lib/aoe/a.img", "10Gi", true))).store().createSize());
-        assertEquals(OptionalLong.of(512L << 20),
-                translator.translate(export(file("/var/lib/aoe/a.img", "512M", true))).store().createSize());
+        assertEquals(OptionalLong.of(512_000_000),
+                translator.translate(export(file("/var/lib/aoe/a.img", "512M", true))).store().createSize(),
+                "M is 10^6, as everywhere in Kubernetes");
+        assertEquals(OptionalLong.of(3L << 29),
+                translator.translate(export(file("/var/lib/aoe/a.img", "1.5Gi", true))).store().createSize());
         assertEquals(OptionalLong.of(1048576),
                 translator.translate(export(file("/var/lib/aoe/a.img", "1048576", true))).store().createSize());
         assertEquals(OptionalLong.empty(),
                 translator.translate(export(file("/var/lib/aoe/a.img", "10Gi", false))).store().createSize());
+    }
+
+    /** The CRD takes an integer or a string (x-kubernetes-int-or-string); both reach the engine as bytes. */
+    @Test
+    void aSizeWrittenAsAnIntegerIsBytes() {
+        AoeExport fromYaml = Serialization.unmarshal("""
+                apiVersion: aoe.dev/v1alpha1
+                kind: AoeExport
+                metadata: {name: db-disk}
+                spec:
+                  shelf: 3
+                  slot: 4
+                  nodeName: node-1
+                  source: {file: {path: /var/lib/aoe/a.img, size: 1073741824, create: true}}
+                """, AoeExport.class);
+        assertEquals("1073741824", fromYaml.getSpec().getSource().getFile().getSize());
+        assertEquals(OptionalLong.of(1L << 30), translator.translate(fromYaml).store().createSize());
     }
 
     @Test

@@ -33,7 +33,8 @@ class HelpIT {
         Result r = succeeds("serve", "--help");
         assertMentions(r, "Usage: aoe serve", "SHELF", "SLOT", "IFACE", "PATH",
                 "-b", "-d", "-s", "-r", "-m", "-o", "-l", "--create", "--write-back", "--config-string",
-                "--exports", "--state-dir", "--no-state", "--probe-ms", "--metrics", "ADDR:PORT", "/q/metrics");
+                "--exports", "--state-dir", "--no-state", "--probe-ms", "--metrics", "ADDR:PORT", "/q/metrics",
+                "SIGHUP reloads", "kill -HUP");
     }
 
     @Test

@@ -171,6 +171,38 @@ class AoeExportReconcilerTest {
         assertNull(got.getStatus().getAcceptedGeneration());
     }
 
+    /**
+     * A real API server refuses a shrink by the CRD's transition rule (CrdIT checks it is there);
+     * the operator refuses it again, since old clusters and the mock evaluate no CEL, and keeps
+     * the last accepted generation, so the engine keeps serving the old size.
+     */
+    @Test
+    void aGrownFileSizeIsAcceptedAndAShrinkIsRefused() {
+        readyNode("n-grow");
+        create(Exports.file("grow", 60, 0, "n-grow", "/var/lib/aoe/grow.img"));
+        AoeExport first = awaitAccepted("grow", Conditions.VALID);
+        assertEquals("1Mi", first.getStatus().getAcceptedFileSize());
+
+        client.resources(AoeExport.class).withName("grow").edit(e -> {
+            e.getSpec().getSource().getFile().setSize("2Mi");
+            return e;
+        });
+        AoeExport grown = awaitExport("grow", e -> "2Mi".equals(e.getStatus().getAcceptedFileSize()));
+        assertEquals(grown.getMetadata().getGeneration(), grown.getStatus().getAcceptedGeneration());
+
+        client.resources(AoeExport.class).withName("grow").edit(e -> {
+            e.getSpec().getSource().getFile().setSize("1Mi");
+            return e;
+        });
+        AoeExport shrunk = awaitAccepted("grow", Conditions.INVALID_SPEC);
+        assertEquals("spec.source.file.size may only grow: 1Mi is less than 2Mi, the size accepted before (a served"
+                + " disk never shrinks; create a new AoeExport for a smaller one); fix the spec",
+                shrunk.getStatus().getMessage());
+        assertEquals(grown.getMetadata().getGeneration(), shrunk.getStatus().getAcceptedGeneration(),
+                "the engine keeps serving the grown form");
+        assertEquals("2Mi", shrunk.getStatus().getAcceptedFileSize());
+    }
+
     @Test
     void pathNotAllowed() {
         readyNode("n-policy");

@@ -12,7 +12,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -63,5 +65,37 @@ class CrdIT {
         assertTrue(expected.contains("shelf and slot are immutable once set"), "CEL rule on the address");
         assertTrue(expected.contains("source needs exactly one of file or device"), "CEL rule on the source");
         assertTrue(expected.contains("file.create needs file.size"), "CEL rule on file creation");
+    }
+
+    /** The size rules are in the schema, in the form CelRulesTest evaluates. */
+    @Test
+    void theSizeIsAQuantityThatMayOnlyGrow() throws IOException {
+        Path project = Path.of(System.getProperty("aoe.project.dir", "."));
+        String crd = Files.readString(project.resolve("crds").resolve(FILE));
+        Map<String, String> rules = new HashMap<>();
+        collectRules(Serialization.unmarshal(crd, Map.class), rules);
+        assertTrue(crd.contains("x-kubernetes-int-or-string: true"), "file.size takes 10Gi or 1073741824");
+        assertEquals("!has(oldSelf.size) || !isQuantity(string(oldSelf.size)) || (has(self.size)"
+                        + " && isQuantity(string(self.size))"
+                        + " && quantity(string(self.size)).compareTo(quantity(string(oldSelf.size))) >= 0)",
+                rules.get("file.size may only grow: a served disk never shrinks (create a new AoeExport for a smaller one)"));
+        assertTrue(rules.keySet().stream().anyMatch(m -> m.startsWith("file.size must be a positive multiple of 512")));
+        assertEquals("self.path == oldSelf.path && self.create == oldSelf.create",
+                rules.get("file.path and file.create are immutable: create a new AoeExport for another file"));
+        assertTrue(rules.keySet().stream().anyMatch(m -> m.startsWith("source is immutable but for file.size")));
+        assertTrue(rules.keySet().stream().anyMatch(m -> m.startsWith("file.size may grow only on an export without length")));
+        assertFalse(rules.containsValue("self.source == oldSelf.source"), "the old all-immutable source rule is gone");
+    }
+
+    /** Every x-kubernetes-validations rule in the schema, by message. */
+    private static void collectRules(Object node, Map<String, String> rules) {
+        if (node instanceof Map<?, ?> map) {
+            if (map.get("rule") instanceof String rule && map.get("message") instanceof String message) {
+                rules.put(message, rule);
+            }
+            map.values().forEach(v -> collectRules(v, rules));
+        } else if (node instanceof List<?> list) {
+            list.forEach(v -> collectRules(v, rules));
+        }
     }
 }

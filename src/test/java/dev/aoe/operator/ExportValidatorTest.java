@@ -72,17 +72,21 @@ class ExportValidatorTest {
     }
 
     @Test
-    void fileSources() {
+    void fileSourcesTakeKubernetesQuantitiesOfWholeSectors() {
         AoeExportSpec s = valid();
         s.getSource().getFile().setPath("var/lib/aoe/a.img");
         s.getSource().getFile().setSize("10Gb");
         assertEquals(List.of("spec.source.file.path 'var/lib/aoe/a.img' must be an absolute path",
-                "spec.source.file.size '10Gb' is not a size (examples: 10Gi, 512M, 1048576)"), ExportValidator.validate(s));
+                "spec.source.file.size '10Gb' is not a quantity (examples: 10Gi = 10 * 2^30 bytes, 10G = 10^9 bytes,"
+                        + " 1048576)"), ExportValidator.validate(s));
         s.getSource().getFile().setPath("/var/lib/aoe/a.img");
-        s.getSource().getFile().setSize("1000");
-        assertEquals(List.of("spec.source.file.size 1000 must be a positive multiple of 512 bytes"),
+        s.getSource().getFile().setSize("1k");
+        assertEquals(List.of("spec.source.file.size 1k is 1000 bytes: it must be a positive multiple of 512 bytes"
+                + " (e.g. 10Gi = 10 * 2^30 bytes; 10G is 10^9)"), ExportValidator.validate(s));
+        s.getSource().getFile().setSize("0.1");
+        assertEquals(List.of("spec.source.file.size '0.1' is 0.1 bytes: not a whole number of bytes"),
                 ExportValidator.validate(s));
-        for (String ok : List.of("10Gi", "512M", "1048576", "1T")) {
+        for (String ok : List.of("10Gi", "512Mi", "10G", "1048576", "1.5Gi", "1Ti", "1e9")) {
             s.getSource().getFile().setSize(ok);
             assertEquals(List.of(), ExportValidator.validate(s), ok);
         }
@@ -91,6 +95,23 @@ class ExportValidatorTest {
                 ExportValidator.validate(s));
         s.getSource().getFile().setCreate(false);
         assertEquals(List.of(), ExportValidator.validate(s));
+    }
+
+    @Test
+    void fileSizeMayOnlyGrowAndOnlyWithoutALength() {
+        AoeExportSpec s = valid();
+        s.getSource().getFile().setSize("20Gi");
+        assertEquals(List.of(), ExportValidator.validate(s, "10Gi"), "a grow");
+        assertEquals(List.of(), ExportValidator.validate(s, "21474836480"), "the same size written otherwise");
+        s.getSource().getFile().setSize("10G");
+        assertEquals(List.of("spec.source.file.size may only grow: 10G is less than 10Gi, the size accepted before"
+                + " (a served disk never shrinks; create a new AoeExport for a smaller one)"),
+                ExportValidator.validate(s, "10Gi"));
+        s.getSource().getFile().setSize("20Gi");
+        s.setLength(1L << 30);
+        assertEquals(List.of("spec.source.file.size may grow only on an export without length: this one keeps its"
+                + " length of 1073741824 bytes (create a new AoeExport without length to serve the grown file)"),
+                ExportValidator.validate(s, "10Gi"));
     }
 
     @Test

@@ -81,7 +81,7 @@ class FileStoreTest {
             store.read(0, ByteBuffer.allocate(SECTOR));
             store.flush();
             List<Integer> flags = Shell.openFlags(file);
-            assertEquals(2, flags.size(), "the channel and the descriptor for cached reads");
+            assertEquals(3, flags.size(), "the channel, the descriptor for cached reads, the source's own");
             assertTrue(flags.stream().allMatch(f -> (f & O_ACCMODE) == O_RDONLY), "the kernel refuses writes too");
         }
         assertRange(Files.readAllBytes(file), 0, SECTOR, 0);

@@ -27,9 +27,13 @@ class SizesTest {
     }
 
     @Test
-    void quantitiesUseTheLargestExactBinaryUnit() {
+    void quantitiesUseTheLargestExactBinaryUnitElseTheLargestExactDecimalOne() {
         assertEquals("10Gi", Sizes.quantity(10L << 30));
         assertEquals("1536Mi", Sizes.quantity(1536L << 20));
-        assertEquals("1000", Sizes.quantity(1000));
+        assertEquals("1k", Sizes.quantity(1000));
+        assertEquals("10G", Sizes.quantity(10_000_000_000L));
+        assertEquals("512", Sizes.quantity(512));
+        assertEquals("976563Ki", Sizes.quantity(1_000_000_512L));
+        assertEquals("1000000001", Sizes.quantity(1_000_000_001L));
     }
 }
