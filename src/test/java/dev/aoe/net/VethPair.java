@@ -40,7 +40,7 @@ public final class VethPair implements AutoCloseable {
                     "type", "veth", "peer", "name", INTERFACE_B, "netns", pair.namespaceB, "mtu", Integer.toString(mtu));
             Ip.run("-n", pair.namespaceA, "link", "set", "dev", INTERFACE_A, "up");
             Ip.run("-n", pair.namespaceB, "link", "set", "dev", INTERFACE_B, "up");
-            pair.awaitCarrier();
+            pair.awaitCarrier(INTERFACE_A, INTERFACE_B);
             return pair;
         } catch (RuntimeException e) {
             pair.close();
@@ -99,12 +99,35 @@ public final class VethPair implements AutoCloseable {
         Ip.run("-n", namespaceB, "link", "set", "dev", INTERFACE_B, up ? "up" : "down");
     }
 
-    private void awaitCarrier() {
+    /**
+     * Adds another veth between the same two namespaces, {@code interfaceA} in A and {@code
+     * interfaceB} in B, up with carrier: a second path between the two (multipath).
+     */
+    public void addLink(String interfaceA, String interfaceB, int mtu) {
+        Ip.run("link", "add", interfaceA, "netns", namespaceA, "mtu", Integer.toString(mtu),
+                "type", "veth", "peer", "name", interfaceB, "netns", namespaceB, "mtu", Integer.toString(mtu));
+        Ip.run("-n", namespaceA, "link", "set", "dev", interfaceA, "up");
+        Ip.run("-n", namespaceB, "link", "set", "dev", interfaceB, "up");
+        awaitCarrier(interfaceA, interfaceB);
+    }
+
+    /**
+     * Takes {@code interfaceA}, an end in namespace A, administratively up or down; up waits
+     * for carrier with its peer {@code interfaceB}.
+     */
+    public void setUpA(String interfaceA, String interfaceB, boolean up) {
+        Ip.run("-n", namespaceA, "link", "set", "dev", interfaceA, up ? "up" : "down");
+        if (up) {
+            awaitCarrier(interfaceA, interfaceB);
+        }
+    }
+
+    private void awaitCarrier(String interfaceA, String interfaceB) {
         long deadline = System.nanoTime() + LINK_UP_TIMEOUT.toNanos();
-        while (!showA().contains("LOWER_UP") || !Ip.run("-o", "-n", namespaceB, "link", "show", "dev", INTERFACE_B)
-                .contains("LOWER_UP")) {
+        while (!Ip.run("-o", "-n", namespaceA, "link", "show", "dev", interfaceA).contains("LOWER_UP")
+                || !Ip.run("-o", "-n", namespaceB, "link", "show", "dev", interfaceB).contains("LOWER_UP")) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("veth " + INTERFACE_A + "/" + INTERFACE_B + " got no carrier within "
+                throw new IllegalStateException("veth " + interfaceA + "/" + interfaceB + " got no carrier within "
                         + LINK_UP_TIMEOUT.toSeconds() + " s");
             }
             try {
