@@ -48,20 +48,26 @@ final class Export implements ExportCounters, Closeable {
     private final Thread[] workers;
     private int started;
     private volatile boolean closed;
-    /** Receive-thread only: requests were queued since the last {@link #wake()}. */
-    boolean wakePending;
     /** Requests queued or being answered by the I/O threads, replies not yet sent. */
     private final AtomicInteger inFlight = new AtomicInteger();
-    /** Counted by the port's receive thread alone: what it refuses and answers itself. */
-    final TargetCounts receiveCounts = new TargetCounts();
-    /** The receive thread's block, then one per I/O thread started; replaced whole under {@code this}. */
-    private volatile TargetCounts[] counts = {receiveCounts};
+    /**
+     * Counted by each port's receive thread alone, one block per path in the order of {@link
+     * #ports}: what it refuses and answers itself.
+     */
+    private final TargetCounts[] receiveCounts;
+    /** The receive threads' blocks, then one per I/O thread started; replaced whole under {@code this}. */
+    private volatile TargetCounts[] counts;
 
     Export(ExportSpec spec, Target target, FileStore store, List<Port> ports, int ioThreads) {
         this.spec = spec;
         this.target = target;
         this.store = store;
         this.ports = ports.toArray(Port[]::new);
+        this.receiveCounts = new TargetCounts[this.ports.length];
+        for (int i = 0; i < receiveCounts.length; i++) {
+            receiveCounts[i] = new TargetCounts();
+        }
+        this.counts = receiveCounts.clone();
         // Room for a few windows beyond the advertised count: tools and other initiators add up.
         this.queue = new RequestQueue(Math.max(64, spec.bufferCount() * 4));
         this.workers = new Thread[ioThreads];
@@ -173,6 +179,11 @@ final class Export implements ExportCounters, Closeable {
             }
         }
         throw new IllegalStateException(target + " got a frame from " + port.interfaceName() + ", not one of its ports");
+    }
+
+    /** The counter block of {@code port}'s receive thread. */
+    TargetCounts receiveCounts(Port port) {
+        return receiveCounts[pathOf(port)];
     }
 
     /** Tells initiators on every path that the export is here; a path that is down misses it. */

@@ -6,6 +6,7 @@ import dev.aoe.protocol.MacAddress;
 import dev.aoe.store.WriteCache;
 import dev.aoe.target.Link;
 import dev.aoe.target.Target;
+import dev.aoe.target.TargetCounts;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -284,7 +285,7 @@ final class Port implements Link, PortCounters, Closeable {
         Export[] current = exports;
         Export first = null;
         for (Export export : current) {
-            if (!export.target.accepts(frame.buffer, frame.length, export.receiveCounts)) {
+            if (!export.target.accepts(frame.buffer, frame.length, export.receiveCounts(this))) {
                 continue;
             }
             if (first == null) {
@@ -320,11 +321,12 @@ final class Port implements Link, PortCounters, Closeable {
      * the whole batch is dispatched.
      */
     private void deliver(Export export, Frame frame, boolean mayWait) {
+        TargetCounts counts = export.receiveCounts(this);
         int n;
         try {
             n = mayWait || Target.answersFromMemory(frame.buffer, frame.length)
-                    ? export.target.handle(frame.buffer, frame.length, this, export.receiveCounts)
-                    : export.target.handleCached(frame.buffer, frame.length, this, export.receiveCounts);
+                    ? export.target.handle(frame.buffer, frame.length, this, counts)
+                    : export.target.handleCached(frame.buffer, frame.length, this, counts);
         } catch (RuntimeException e) {
             // A frame the code did not foresee must never stop the port for every export.
             LOG.log(Level.WARNING, export.target + ": frame dropped after an internal error", e);
@@ -334,25 +336,29 @@ final class Port implements Link, PortCounters, Closeable {
             export.submit(frame);
             wakeLater(export);
         } else {
-            replies.put(frame, n, export.receiveCounts);
+            replies.put(frame, n, counts);
         }
     }
 
+    /**
+     * Notes the export for a wake-up once the batch is dispatched. The note is the port's own:
+     * an export on several ports is fed by several receive threads.
+     */
     private void wakeLater(Export export) {
-        if (export.wakePending) {
-            return;
+        for (int i = 0; i < wokenCount; i++) {
+            if (woken[i] == export) {
+                return;
+            }
         }
         if (wokenCount == woken.length) {
             export.wake();
             return;
         }
-        export.wakePending = true;
         woken[wokenCount++] = export;
     }
 
     private void wakeExports() {
         for (int i = 0; i < wokenCount; i++) {
-            woken[i].wakePending = false;
             woken[i].wake();
             woken[i] = null;
         }
