@@ -3,7 +3,7 @@
 # aoe-vm --links 2) and keeps working while one of them goes down and comes back.
 #  1. eth1 up at eth0's MTU, modprobe aoe (no aoe_iflist: it uses every interface), wait until
 #     aoe-stat lists both interfaces for eS.L, and print that line.
-#  2. Sequential direct read of MIB MiB with both links up: MB/s.
+#  2. Sequential direct read of MIB MiB with both links up: MB/s (best of three).
 #  3. A write/verify load (known 256 KiB patterns written with oflag=direct, read back with
 #     iflag=direct and compared by sha256, in a loop) runs while the guest prints
 #     "AOE-VM LINK-DOWN" (the host's --hook takes IF2 down), measures the same read with one link,
@@ -33,15 +33,21 @@ while ! stat_line 2>/dev/null | grep -q 'eth0' || ! stat_line | grep -q 'eth1' |
 done
 echo "AOE-VM PATHS $(stat_line | tr -s ' \t' ' ')"
 
-# read_mbs: MB/s of a sequential direct read of MIB MiB past the load's region.
+# read_mbs: MB/s of a sequential direct read of MIB MiB past the load's region, the best of three
+# (the VM shares a busy host: the best run is the least disturbed one).
 read_mbs() {
-  local t
-  t=$(up)
-  dd if="$DEV" of=/dev/null bs=1M count="$MIB" skip="$READ_SKIP_MIB" iflag=direct 2>/dev/null || return 1
-  awk -v m="$MIB" -v s="$(since "$t")" 'BEGIN { printf "%.1f", (s > 0 ? m * 1.048576 / s : 0) }'
+  local t n=0 best=0 mbs
+  while [ $n -lt 3 ]; do
+    t=$(up)
+    dd if="$DEV" of=/dev/null bs=1M count="$MIB" skip="$READ_SKIP_MIB" iflag=direct 2>/dev/null || return 1
+    mbs=$(awk -v m="$MIB" -v s="$(since "$t")" 'BEGIN { printf "%.1f", (s > 0 ? m * 1.048576 / s : 0) }')
+    best=$(awk -v a="$best" -v b="$mbs" 'BEGIN { print (b > a ? b : a) }')
+    n=$((n + 1))
+  done
+  echo "$best"
 }
 # Once first to warm up the target (a JVM that has just started) and the caches on both ends.
-read_mbs >/dev/null || fail "direct read with both links up (warm-up)"
+dd if="$DEV" of=/dev/null bs=1M count="$MIB" skip="$READ_SKIP_MIB" iflag=direct 2>/dev/null || fail "warm-up read"
 BOTH=$(read_mbs) || fail "direct read with both links up"
 echo "== sequential direct read, both links up: ${BOTH} MB/s"
 
