@@ -211,6 +211,49 @@ class EngineMultipathTest {
     }
 
     @Test
+    void repliesOnEitherPathAllocateNothingPerFrame() throws Exception {
+        twoLinks(1500, 1500);
+        serveOnBoth();
+        TargetInfo viaFirst = fx.find(SHELF, SLOT);
+        TargetInfo viaSecond = second.find(SHELF, SLOT, EngineFixture.REPLY);
+        ByteBuffer block = ByteBuffer.allocate(4096);
+        Runnable exchange = () -> {
+            try {
+                for (int i = 0; i < 200; i++) {
+                    block.clear();
+                    fx.initiator.write(viaFirst, i % 64, block);
+                    block.clear();
+                    second.read(viaSecond, i % 64, block);
+                }
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
+        };
+        exchange.run(); // warm up: the I/O threads start and the code is compiled
+
+        long before = engineThreadBytes();
+        exchange.run();
+        long bytes = engineThreadBytes() - before;
+
+        // 200 writes on one path and 200 reads on the other, 4 KiB each: 1600 frames of 2 sectors.
+        System.out.printf("multipath: the engine's threads allocated %d bytes for 1600 frames on two paths%n", bytes);
+        assertTrue(bytes < 64 * 1024, "the data path allocates per frame: " + bytes + " bytes for 1600 frames");
+    }
+
+    /** Bytes allocated so far by the engine's receive and I/O threads. */
+    private static long engineThreadBytes() {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory
+                .getThreadMXBean();
+        long total = 0;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith("aoe-rx-") || t.getName().startsWith("aoe-io-")) {
+                total += threads.getThreadAllocatedBytes(t.getId());
+            }
+        }
+        return total;
+    }
+
+    @Test
     void anInterfaceNamedTwiceIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> new ExportSpec(SHELF, SLOT, List.of("eth0", "eth0"),
                 StoreSpec.of(Path.of("/tmp/d.img")), 16, new long[0], new byte[0], ""));
