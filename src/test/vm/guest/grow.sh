@@ -1,7 +1,7 @@
 #!/bin/sh
 # grow.sh SHELF SLOT MIB GROW_MIB: the Linux aoe initiator takes a disk grown while mounted.
 # Discover, mkfs.ext4, mount, write MIB MiB of files; print "AOE-VM GROW-TARGET" (the host,
-# aoe-vm --on/--run, grows the target's file and sends its serve a SIGHUP); aoe-revalidate until
+# aoe-vm --hook, grows the target's file and sends its serve a SIGHUP); aoe-revalidate until
 # the kernel sees the new size; resize2fs online; write GROW_MIB MiB more, which must go past the
 # old end; umount, drop caches, remount, verify every sha256, e2fsck -fn.
 # Last line: AOE-VM OK|FAIL ... size-before= size-after= (bytes) fs-before= fs-after= (1K blocks).

@@ -2,8 +2,10 @@ package dev.aoe.agent;
 
 import dev.aoe.api.Conditions;
 import dev.aoe.api.EngineReport;
+import dev.aoe.api.EnginePath;
 import dev.aoe.api.WriteCacheMode;
 import dev.aoe.engine.ExportStatus;
+import dev.aoe.engine.PathStatus;
 import dev.aoe.store.BlockStore;
 import dev.aoe.store.WriteCache;
 
@@ -17,6 +19,7 @@ final class EngineReports {
     /** Served as the engine measured it. */
     static EngineReport serving(ExportStatus status, long generation, boolean createdSource) {
         EngineReport r = base(true, status.reason(), status.message(), generation, createdSource);
+        r.setPaths(status.paths().stream().map(EngineReports::path).toList());
         r.setMac(status.mac());
         r.setMtu(status.mtu());
         r.setSectorsPerFrame(status.sectorsPerFrame());
@@ -26,6 +29,16 @@ final class EngineReports {
         // RFC 3339 in whole seconds, as Kubernetes writes its own timestamps.
         r.setServingSince(status.servingSince().truncatedTo(ChronoUnit.SECONDS).toString());
         return r;
+    }
+
+    private static EnginePath path(PathStatus p) {
+        EnginePath path = new EnginePath();
+        path.setInterfaceName(p.interfaceName());
+        path.setMac(p.mac());
+        path.setMtu(p.mtu());
+        path.setSectorsPerFrame(p.sectorsPerFrame());
+        path.setUp(p.up());
+        return path;
     }
 
     static EngineReport notServing(Failure failure, long generation, boolean createdSource) {

@@ -35,11 +35,10 @@ public final class ExportTranslator {
 
     public ExportSpec translate(AoeExport export) {
         AoeExportSpec spec = export.getSpec();
-        String interfaceName = spec.getInterfaceName() != null ? spec.getInterfaceName() : defaultInterface;
         long[] allowlist = spec.getAllowedInitiators().stream().mapToLong(MacAddress::parse).toArray();
         byte[] configString = spec.getConfigString() == null ? new byte[0]
                 : spec.getConfigString().getBytes(StandardCharsets.UTF_8);
-        return new ExportSpec(spec.getShelf(), spec.getSlot(), interfaceName, store(spec), spec.bufferCount(),
+        return new ExportSpec(spec.getShelf(), spec.getSlot(), spec.interfaces(defaultInterface), store(spec), spec.bufferCount(),
                 allowlist, configString, export.getMetadata().getName());
     }
 

@@ -38,6 +38,8 @@ import java.util.List;
         message = "file.size may grow only on an export without length: an export with a length keeps it")
 @ValidationRule(value = "!has(self.offset) || self.offset % 512 == 0", message = "offset must be a multiple of 512 bytes")
 @ValidationRule(value = "!has(self.length) || self.length % 512 == 0", message = "length must be a multiple of 512 bytes")
+@ValidationRule(value = "!has(self.interface) || !has(self.interfaces)",
+        message = "set interface (one) or interfaces (several), not both")
 public class AoeExportSpec {
     public static final String MAC_PATTERN = "^([0-9A-Fa-f]{2}[:-]?){5}[0-9A-Fa-f]{2}$";
     public static final String NODE_NAME_PATTERN = "^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$";
@@ -49,6 +51,8 @@ public class AoeExportSpec {
     public static final int MAX_BUFFER_COUNT = 65535;
     public static final int MAX_ALLOWED_INITIATORS = 128;
     public static final int MAX_CONFIG_STRING_BYTES = 1024;
+    /** Paths one export may have; the engine serves at most as many. */
+    public static final int MAX_INTERFACES = 8;
 
     @Min(0)
     @Max(MAX_SHELF)
@@ -70,6 +74,12 @@ public class AoeExportSpec {
     @JsonProperty("interface")
     @JsonPropertyDescription("Host network interface to serve on; defaults to the operator's configured default.")
     private String interfaceName;
+
+    @Size(min = 1, max = MAX_INTERFACES)
+    @ValidationRule(value = "self.all(i, self.exists_one(j, j == i))", message = "interfaces must not repeat")
+    @JsonPropertyDescription("Host network interfaces to serve on, each a path to the same disk (multipath): the export "
+            + "answers on each with that interface's MAC. Instead of interface, not with it.")
+    private List<@Pattern(INTERFACE_PATTERN) String> interfaces;
 
     @Required
     @JsonPropertyDescription("Exactly one of file or device.")
@@ -140,6 +150,22 @@ public class AoeExportSpec {
 
     public void setInterfaceName(String interfaceName) {
         this.interfaceName = interfaceName;
+    }
+
+    public List<String> getInterfaces() {
+        return interfaces;
+    }
+
+    public void setInterfaces(List<String> interfaces) {
+        this.interfaces = interfaces;
+    }
+
+    /** Where the export is served: {@code interfaces}, else {@code interface}, else {@code defaultInterface}. */
+    public List<String> interfaces(String defaultInterface) {
+        if (interfaces != null && !interfaces.isEmpty()) {
+            return interfaces;
+        }
+        return List.of(interfaceName != null ? interfaceName : defaultInterface);
     }
 
     public Source getSource() {

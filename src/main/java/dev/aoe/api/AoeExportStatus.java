@@ -25,7 +25,7 @@ public class AoeExportStatus {
     @JsonPropertyDescription("The node serving the export.")
     private String node;
 
-    @JsonPropertyDescription("The interface it is served on.")
+    @JsonPropertyDescription("The interfaces it is served on, comma separated.")
     @com.fasterxml.jackson.annotation.JsonProperty("interface")
     private String interfaceName;
 

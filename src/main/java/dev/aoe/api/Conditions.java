@@ -32,6 +32,8 @@ public final class Conditions {
 
     // Ready reasons
     public static final String REASON_READY = "Ready";
+    /** Ready on some paths while the links of others are down: the phase says Degraded. */
+    public static final String PATHS_DOWN = "PathsDown";
     public static final String ENGINE_NOT_READY = "EngineNotReady";
     /** No engine pod on the node (yet: an install or a rolling restart takes seconds). */
     public static final String NO_ENGINE_ON_NODE = "NoEngineOnNode";

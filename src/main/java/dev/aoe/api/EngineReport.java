@@ -3,6 +3,8 @@ package dev.aoe.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
+import java.util.List;
+
 /** What the engine on the export's node measured and did: the only status it writes. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class EngineReport {
@@ -18,7 +20,10 @@ public class EngineReport {
     @JsonPropertyDescription("The spec generation this report is about.")
     private Long generation;
 
-    @JsonPropertyDescription("MAC address of the serving interface.")
+    @JsonPropertyDescription("Each interface the export is served on (several for multipath) and whether its link is up.")
+    private List<EnginePath> paths;
+
+    @JsonPropertyDescription("MAC address of the serving interface (the first that is up).")
     private String mac;
 
     @JsonPropertyDescription("MTU of the serving interface.")
@@ -72,6 +77,14 @@ public class EngineReport {
 
     public void setGeneration(Long generation) {
         this.generation = generation;
+    }
+
+    public List<EnginePath> getPaths() {
+        return paths;
+    }
+
+    public void setPaths(List<EnginePath> paths) {
+        this.paths = paths;
     }
 
     public String getMac() {

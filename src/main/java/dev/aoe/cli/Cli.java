@@ -2,6 +2,7 @@ package dev.aoe.cli;
 
 import dev.aoe.engine.ExportSpec;
 import dev.aoe.engine.ExportStatus;
+import dev.aoe.engine.PathStatus;
 import dev.aoe.store.Sizes;
 import io.quarkus.runtime.Quarkus;
 
@@ -26,9 +27,15 @@ final class Cli {
     static String describe(ExportStatus s, ExportSpec spec) {
         return s.target() + ": serving " + spec.store().path() + " (" + Sizes.format(s.sizeBytes()) + ", "
                 + s.sizeBytes() / 512 + " sectors" + (s.readOnly() ? ", read-only" : "")
-                + (s.createdSource() ? ", created" : "") + ") on " + s.interfaceName() + " (" + s.mac() + ", MTU "
-                + s.mtu() + ", " + s.sectorsPerFrame() + " sectors/frame), buffer count " + spec.bufferCount()
+                + (s.createdSource() ? ", created" : "") + ") on "
+                + String.join(" and ", s.paths().stream().map(Cli::describe).toList())
+                + ", buffer count " + spec.bufferCount()
                 + ", write cache " + s.writeCache().toLowerCase().replace('_', '-');
+    }
+
+    private static String describe(PathStatus p) {
+        return p.interfaceName() + " (" + p.mac() + ", MTU " + p.mtu() + ", " + p.sectorsPerFrame() + " sectors/frame"
+                + (p.up() ? "" : ", link down") + ")";
     }
 
     /** Deletes {@code dir} and everything below it. */

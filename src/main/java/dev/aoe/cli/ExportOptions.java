@@ -10,6 +10,7 @@ import picocli.CommandLine.Parameters;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * One export as vblade's command line describes it, plus our options. Used for the command
@@ -22,7 +23,8 @@ final class ExportOptions {
     @Parameters(index = "1", arity = "0..1", paramLabel = "SLOT", description = "AoE slot (minor) address, 0-254.")
     Integer slot;
 
-    @Parameters(index = "2", arity = "0..1", paramLabel = "IFACE", description = "Network interface to serve on, e.g. eth0.")
+    @Parameters(index = "2", arity = "0..1", paramLabel = "IFACE",
+            description = "Network interface to serve on, e.g. eth0; several, comma separated (eth0,eth1), serve the disk on each (multipath).")
     String interfaceName;
 
     @Parameters(index = "3", arity = "0..1", paramLabel = "PATH", description = "Regular file or block device to export.")
@@ -80,7 +82,16 @@ final class ExportOptions {
         if (createSize != null) {
             store = store.withCreateSize(Sizes.parse(createSize));
         }
-        return new ExportSpec(shelf, slot, interfaceName, store, bufferCount, MacAddress.parseList(allowlist),
-                configString.getBytes(StandardCharsets.UTF_8));
+        return new ExportSpec(shelf, slot, interfaces(), store, bufferCount, MacAddress.parseList(allowlist),
+                configString.getBytes(StandardCharsets.UTF_8), "");
+    }
+
+    /** IFACE as a list: {@code eth0,eth1} names two paths to the export. */
+    private List<String> interfaces() {
+        List<String> names = List.of(interfaceName.split(",", -1));
+        if (names.contains("")) {
+            throw new IllegalArgumentException("IFACE " + interfaceName + " has an empty name: write eth0 or eth0,eth1");
+        }
+        return names;
     }
 }

@@ -28,6 +28,7 @@ import java.util.concurrent.Callable;
         footer = {"", "Examples:",
                 "  aoe serve --create 10G 1 0 eth0 /var/lib/aoe/disk1.img",
                 "  aoe serve -r -m 52:54:00:12:34:56 1 1 eth0 /dev/disk/by-id/ata-EXAMPLE",
+                "  aoe serve 1 2 eth0,eth1 /var/lib/aoe/disk2.img    (multipath: one disk on two links)",
                 "  aoe serve --exports /etc/aoe/exports.conf",
                 "  aoe serve --metrics 127.0.0.1:9100 1 0 eth0 /var/lib/aoe/disk1.img",
                 "", "An exports file has one export per line, written as this command's arguments."})

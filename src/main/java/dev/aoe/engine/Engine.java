@@ -4,7 +4,6 @@ import dev.aoe.ata.AtaDevice;
 import dev.aoe.ata.IdentifyBlock;
 import dev.aoe.net.RawSocket;
 import dev.aoe.net.Traffic;
-import dev.aoe.protocol.MacAddress;
 import dev.aoe.protocol.TargetAddress;
 import dev.aoe.store.FileStore;
 import dev.aoe.store.Sizes;
@@ -61,54 +60,74 @@ public final class Engine implements Closeable {
     public synchronized void listen(EngineListener listener) {
         this.listener = listener;
         for (Export e : exports.values()) {
-            listener.served(e, e.port);
+            listener.served(e, List.of(e.ports));
         }
     }
 
-    /** Starts serving an export; on failure nothing of it is left behind. */
+    /**
+     * Starts serving an export on each of its interfaces; on failure nothing of it is left
+     * behind. Every interface must exist, and at least one must be up: a path whose link is down
+     * serves once the link comes up, and until then the export is served on the others.
+     */
     public synchronized ExportStatus add(ExportSpec spec) throws IOException {
         String name = spec.target();
         Export existing = exports.get(name);
         if (existing != null) {
             throw new EngineException(EngineException.Problem.ADDRESS_IN_USE,
                     name + " is already served by this engine on "
-                    + existing.port.interfaceName() + "; an AoE address must be unique on the network");
+                    + existing.spec.interfaceName() + "; an AoE address must be unique on the network");
         }
-        boolean newPort = !ports.containsKey(spec.interfaceName());
-        Port port = newPort ? new Port(RawSocket.open(spec.interfaceName(), Traffic.REQUESTS)) : ports.get(spec.interfaceName());
-        if (newPort) {
-            // Receive from the start: what arrives before the export is added (the address
-            // probe's own query among it) meets no target and is dropped, not answered later.
-            port.start();
-        }
+        List<Port> opened = new ArrayList<>();
         FileStore store = null;
         try {
-            if (!port.isUp()) {
-                throw new EngineException(EngineException.Problem.INTERFACE_DOWN, "interface " + spec.interfaceName()
-                        + " is down; bring it up (ip link set " + spec.interfaceName() + " up)");
+            List<Port> paths = new ArrayList<>();
+            for (String interfaceName : spec.interfaces()) {
+                Port port = ports.get(interfaceName);
+                if (port == null) {
+                    port = new Port(RawSocket.open(interfaceName, Traffic.REQUESTS));
+                    opened.add(port);
+                    // Receive from the start: what arrives before the export is added (the address
+                    // probe's own query among it) meets no target and is dropped, not answered later.
+                    port.start();
+                }
+                paths.add(port);
+            }
+            List<Port> up = paths.stream().filter(Port::isUp).toList();
+            if (up.isEmpty()) {
+                throw new EngineException(EngineException.Problem.INTERFACE_DOWN, (paths.size() == 1
+                        ? "interface " + spec.interfaceName() + " is down"
+                        : "every interface of " + name + " (" + spec.interfaceName() + ") is down")
+                        + "; bring one up (ip link set " + spec.interfaces().get(0) + " up)");
             }
             if (!addressProbe.isZero()) {
-                AddressProbe.requireFree(spec.interfaceName(), spec.shelf(), spec.slot(), addressProbe);
+                for (Port port : up) {
+                    AddressProbe.requireFree(port.interfaceName(), spec.shelf(), spec.slot(), addressProbe);
+                }
             }
             store = Stores.open(spec.store());
             TargetState state = stateDirectory == null ? TargetState.inMemory(spec.configString())
                     : TargetState.load(StateFile.of(stateDirectory, spec.shelf(), spec.slot()), spec.configString());
             IdentifyBlock identify = new IdentifyBlock(spec.shelf() + "." + spec.slot() + ":" + hostName, FIRMWARE, MODEL);
-            Target target = new Target(spec.shelf(), spec.slot(), port, new AtaDevice(store, identify, new IoFailureLog(name, LOG)), state,
+            Target target = new Target(spec.shelf(), spec.slot(), new AtaDevice(store, identify, new IoFailureLog(name, LOG)), state,
                     spec.bufferCount(), spec.allowlist());
-            Export export = new Export(spec, target, store, port,
+            Export export = new Export(spec, target, store, paths,
                     Math.min(spec.bufferCount(), MAX_IO_THREADS));
             export.start();
-            port.add(export);
-            if (newPort) {
-                ports.put(spec.interfaceName(), port);
+            for (Port port : paths) {
+                port.add(export);
+            }
+            for (Port port : opened) {
+                ports.put(port.interfaceName(), port);
             }
             exports.put(name, export);
-            listener.served(export, port);
-            port.announce(target);
+            listener.served(export, paths);
+            export.announce();
             LOG.info(() -> name + " serving " + spec.store().path() + " on " + spec.interfaceName() + ": "
                     + export.store.sectors() + " sectors" + (export.store.readOnly() ? ", read-only" : "")
                     + ", write cache " + export.store.writeCache());
+            if (up.size() < paths.size()) {
+                LOG.warning(() -> name + ": " + downPaths(export.paths()) + " down; served there once the link is up");
+            }
             return status(export);
         } catch (IOException | RuntimeException e) {
             if (store != null && !exports.containsKey(name)) {
@@ -117,8 +136,10 @@ public final class Engine implements Closeable {
                     Files.deleteIfExists(spec.store().path());
                 }
             }
-            if (newPort && !ports.containsKey(spec.interfaceName())) {
-                port.close();
+            if (!exports.containsKey(name)) {
+                for (Port port : opened) {
+                    port.close();
+                }
             }
             throw e;
         }
@@ -131,10 +152,12 @@ public final class Engine implements Closeable {
             return null;
         }
         ExportStatus last = status(export);
-        listener.stopped(export, export.port);
-        if (export.port.remove(export)) {
-            ports.remove(export.port.interfaceName());
-            export.port.close();
+        listener.stopped(export, List.of(export.ports));
+        for (Port port : export.ports) {
+            if (port.remove(export)) {
+                ports.remove(port.interfaceName());
+                port.close();
+            }
         }
         export.close();
         LOG.info(() -> export.target + " no longer served");
@@ -178,19 +201,28 @@ public final class Engine implements Closeable {
     private static ExportStatus status(Export e) {
         Path source = e.spec.store().path();
         boolean gone = sourceGone(source, e.store.sourceKey());
+        List<PathStatus> paths = e.paths();
+        String down = downPaths(paths);
         String message = gone
                 ? "the file " + source + " was deleted or replaced while served; initiators still see the old data"
                         + " until the export is re-created"
-                : "served on " + e.port.interfaceName() + " as " + e.target;
+                : "served on " + e.spec.interfaceName() + " as " + e.target
+                        + (down.isEmpty() ? "" : "; link down on " + down);
         if (gone && !e.sourceGoneLogged) {
             e.sourceGoneLogged = true;
             LOG.warning(e.target + ": " + message);
         }
-        return new ExportStatus(e.target.toString(), e.port.interfaceName(), true,
+        PathStatus shown = paths.stream().filter(PathStatus::up).findFirst().orElse(paths.get(0));
+        return new ExportStatus(e.target.toString(), e.spec.interfaceName(), true,
                 gone ? ExportStatus.SOURCE_DELETED : ExportStatus.SERVING, message,
-                MacAddress.format(e.port.mac()), e.port.mtu(), e.port.sectorsPerFrame(),
+                shown.mac(), shown.mtu(), shown.sectorsPerFrame(),
                 e.store.sectors() * FileStore.SECTOR_SIZE, e.store.readOnly(), e.store.writeCache().name(),
-                e.since, e.store.created());
+                e.since, e.store.created(), paths);
+    }
+
+    /** The interfaces of the paths that are down, comma separated; empty when all are up. */
+    private static String downPaths(List<PathStatus> paths) {
+        return String.join(",", paths.stream().filter(p -> !p.up()).map(PathStatus::interfaceName).toList());
     }
 
     /** True when {@code path} no longer names the file opened as {@code key}; false when that cannot be told. */

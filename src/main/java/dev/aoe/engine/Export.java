@@ -1,6 +1,7 @@
 package dev.aoe.engine;
 
 import dev.aoe.ata.UnflushedWrites;
+import dev.aoe.protocol.MacAddress;
 import dev.aoe.store.FileStore;
 import dev.aoe.target.Target;
 import dev.aoe.target.TargetCounts;
@@ -8,6 +9,7 @@ import dev.aoe.target.TargetCounts;
 import java.io.Closeable;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,6 +24,9 @@ import java.util.logging.Logger;
  * page cache wait for the disk in parallel, and their writes share flushes too (group commit).
  * An export starts with one I/O thread and adds more, up to its maximum, only while requests
  * wait with every thread busy: an idle export costs one thread.
+ * <p>
+ * An export may be served on several ports (paths) at once; its state, store and threads are
+ * shared by all of them, and each reply leaves by the port its request came in on.
  */
 final class Export implements ExportCounters, Closeable {
     private static final Logger LOG = Logger.getLogger(Export.class.getName());
@@ -33,7 +38,8 @@ final class Export implements ExportCounters, Closeable {
     final ExportSpec spec;
     final Target target;
     final FileStore store;
-    final Port port;
+    /** The ports it is served on, in the order the spec names their interfaces. */
+    final Port[] ports;
     /** The source was found deleted or replaced and that was logged; guarded by the engine. */
     boolean sourceGoneLogged;
     final Instant since = Instant.now();
@@ -42,20 +48,26 @@ final class Export implements ExportCounters, Closeable {
     private final Thread[] workers;
     private int started;
     private volatile boolean closed;
-    /** Receive-thread only: requests were queued since the last {@link #wake()}. */
-    boolean wakePending;
     /** Requests queued or being answered by the I/O threads, replies not yet sent. */
     private final AtomicInteger inFlight = new AtomicInteger();
-    /** Counted by the port's receive thread alone: what it refuses and answers itself. */
-    final TargetCounts receiveCounts = new TargetCounts();
-    /** The receive thread's block, then one per I/O thread started; replaced whole under {@code this}. */
-    private volatile TargetCounts[] counts = {receiveCounts};
+    /**
+     * Counted by each port's receive thread alone, one block per path in the order of {@link
+     * #ports}: what it refuses and answers itself.
+     */
+    private final TargetCounts[] receiveCounts;
+    /** The receive threads' blocks, then one per I/O thread started; replaced whole under {@code this}. */
+    private volatile TargetCounts[] counts;
 
-    Export(ExportSpec spec, Target target, FileStore store, Port port, int ioThreads) {
+    Export(ExportSpec spec, Target target, FileStore store, List<Port> ports, int ioThreads) {
         this.spec = spec;
         this.target = target;
         this.store = store;
-        this.port = port;
+        this.ports = ports.toArray(Port[]::new);
+        this.receiveCounts = new TargetCounts[this.ports.length];
+        for (int i = 0; i < receiveCounts.length; i++) {
+            receiveCounts[i] = new TargetCounts();
+        }
+        this.counts = receiveCounts.clone();
         // Room for a few windows beyond the advertised count: tools and other initiators add up.
         this.queue = new RequestQueue(Math.max(64, spec.bufferCount() * 4));
         this.workers = new Thread[ioThreads];
@@ -108,15 +120,21 @@ final class Export implements ExportCounters, Closeable {
 
     private void work(TargetCounts own) {
         Frame[] batch = new Frame[BATCH];
-        Replies replies = port.replies(BATCH);
+        // One reply batch per port, in the order of ports: a reply leaves by its request's port.
+        Replies[] replies = new Replies[ports.length];
+        for (int i = 0; i < ports.length; i++) {
+            replies[i] = ports[i].replies(BATCH);
+        }
         try {
             serve(batch, replies, own);
         } finally {
-            port.retire(replies);
+            for (int i = 0; i < ports.length; i++) {
+                ports[i].retire(replies[i]);
+            }
         }
     }
 
-    private void serve(Frame[] batch, Replies replies, TargetCounts own) {
+    private void serve(Frame[] batch, Replies[] replies, TargetCounts own) {
         UnflushedWrites unflushed = target.unflushedWrites(BATCH);
         while (!closed) {
             int n;
@@ -135,20 +153,64 @@ final class Export implements ExportCounters, Closeable {
             }
             // Every write of the batch is durable before any of its replies leaves.
             unflushed.settle();
-            replies.send();
+            for (Replies r : replies) {
+                r.send();
+            }
             inFlight.addAndGet(-n);
         }
     }
 
-    private void answer(Frame frame, Replies replies, UnflushedWrites unflushed, TargetCounts own) {
+    private void answer(Frame frame, Replies[] replies, UnflushedWrites unflushed, TargetCounts own) {
         int length;
         try {
-            length = target.handle(frame.buffer, frame.length, unflushed, own);
+            length = target.handle(frame.buffer, frame.length, unflushed, frame.port, own);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, target + ": request failed", e);
             length = Target.NO_REPLY;
         }
-        replies.put(frame, length, own);
+        replies[pathOf(frame.port)].put(frame, length, own);
+    }
+
+    /** The index of {@code port} among this export's ports; a frame only comes from one of them. */
+    private int pathOf(Port port) {
+        for (int i = 0; i < ports.length; i++) {
+            if (ports[i] == port) {
+                return i;
+            }
+        }
+        throw new IllegalStateException(target + " got a frame from " + port.interfaceName() + ", not one of its ports");
+    }
+
+    /** The counter block of {@code port}'s receive thread. */
+    TargetCounts receiveCounts(Port port) {
+        return receiveCounts[pathOf(port)];
+    }
+
+    /** Tells initiators on every path that the export is here; a path that is down misses it. */
+    void announce() {
+        for (Port p : ports) {
+            p.announce(target);
+        }
+    }
+
+    /** Whether at least one path's link is up. */
+    boolean reachable() {
+        for (Port p : ports) {
+            if (p.isUp()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Each path as initiators on it see the export now. */
+    List<PathStatus> paths() {
+        List<PathStatus> paths = new ArrayList<>(ports.length);
+        for (Port p : ports) {
+            paths.add(new PathStatus(p.interfaceName(), MacAddress.format(p.mac()), p.refreshMtu(), p.sectorsPerFrame(),
+                    p.isUp()));
+        }
+        return paths;
     }
 
     @Override

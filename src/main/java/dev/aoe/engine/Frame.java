@@ -12,12 +12,15 @@ final class Frame {
 
     final ByteBuffer buffer;
     final FramePool pool;
+    /** The port the frame is received on: its reply leaves there, from that port's MAC. */
+    final Port port;
     int length;
     /** {@link System#nanoTime()} when the receive call that brought it returned. */
     long receivedNanos;
 
-    Frame(FramePool pool) {
+    Frame(FramePool pool, Port port) {
         this.pool = pool;
+        this.port = port;
         // Direct: the kernel and the file system read and write it with no copy.
         this.buffer = ByteBuffer.allocateDirect(CAPACITY);
     }

@@ -11,10 +11,11 @@ import java.util.concurrent.TimeUnit;
 final class FramePool {
     private final ArrayBlockingQueue<Frame> free;
 
-    FramePool(int size) {
+    /** {@code size} frames received on {@code port}. */
+    FramePool(int size, Port port) {
         free = new ArrayBlockingQueue<>(size);
         for (int i = 0; i < size; i++) {
-            free.add(new Frame(this));
+            free.add(new Frame(this, port));
         }
     }
 

@@ -6,6 +6,7 @@ import dev.aoe.protocol.MacAddress;
 import dev.aoe.store.WriteCache;
 import dev.aoe.target.Link;
 import dev.aoe.target.Target;
+import dev.aoe.target.TargetCounts;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -20,6 +21,8 @@ import java.util.logging.Logger;
 /**
  * One interface the engine serves on: a raw socket, the exports on it, and the receive loop.
  * The loop answers what cannot block itself and hands the rest to each export's I/O threads.
+ * An export served on several interfaces is on several ports; each frame remembers its port,
+ * so its reply leaves where the request came in.
  */
 final class Port implements Link, PortCounters, Closeable {
     private static final Logger LOG = Logger.getLogger(Port.class.getName());
@@ -38,7 +41,7 @@ final class Port implements Link, PortCounters, Closeable {
 
     private final RawSocket socket;
     private final long mac;
-    private final FramePool pool = new FramePool(POOL_FRAMES);
+    private final FramePool pool = new FramePool(POOL_FRAMES, this);
     /** Frames the receive loop holds for its next recvmmsg, and their buffers and lengths. */
     private final Frame[] batch = new Frame[RawSocket.MAX_BATCH];
     private final ByteBuffer[] batchBuffers = new ByteBuffer[RawSocket.MAX_BATCH];
@@ -83,8 +86,13 @@ final class Port implements Link, PortCounters, Closeable {
         return socket.interfaceName();
     }
 
-    boolean isUp() throws IOException {
-        return socket.isUp();
+    /** Whether the link is up; false when that cannot be read either. */
+    boolean isUp() {
+        try {
+            return socket.isUp();
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     @Override
@@ -141,7 +149,7 @@ final class Port implements Link, PortCounters, Closeable {
         return exports.length == 0;
     }
 
-    /** Sends the target's announcement to every destination it names. */
+    /** Sends the target's announcement, as seen on this port, to every destination it names. */
     void announce(Target target) {
         Frame frame = pool.take();
         if (frame == null) {
@@ -149,7 +157,7 @@ final class Port implements Link, PortCounters, Closeable {
         }
         try {
             for (long destination : target.announcementDestinations()) {
-                if (send(frame, target.writeAnnouncement(frame.buffer, destination))) {
+                if (send(frame, target.writeAnnouncement(frame.buffer, this, destination))) {
                     announcementsSent.incrementAndGet();
                 }
             }
@@ -277,7 +285,7 @@ final class Port implements Link, PortCounters, Closeable {
         Export[] current = exports;
         Export first = null;
         for (Export export : current) {
-            if (!export.target.accepts(frame.buffer, frame.length, export.receiveCounts)) {
+            if (!export.target.accepts(frame.buffer, frame.length, export.receiveCounts(this))) {
                 continue;
             }
             if (first == null) {
@@ -313,11 +321,12 @@ final class Port implements Link, PortCounters, Closeable {
      * the whole batch is dispatched.
      */
     private void deliver(Export export, Frame frame, boolean mayWait) {
+        TargetCounts counts = export.receiveCounts(this);
         int n;
         try {
             n = mayWait || Target.answersFromMemory(frame.buffer, frame.length)
-                    ? export.target.handle(frame.buffer, frame.length, export.receiveCounts)
-                    : export.target.handleCached(frame.buffer, frame.length, export.receiveCounts);
+                    ? export.target.handle(frame.buffer, frame.length, this, counts)
+                    : export.target.handleCached(frame.buffer, frame.length, this, counts);
         } catch (RuntimeException e) {
             // A frame the code did not foresee must never stop the port for every export.
             LOG.log(Level.WARNING, export.target + ": frame dropped after an internal error", e);
@@ -327,25 +336,29 @@ final class Port implements Link, PortCounters, Closeable {
             export.submit(frame);
             wakeLater(export);
         } else {
-            replies.put(frame, n, export.receiveCounts);
+            replies.put(frame, n, counts);
         }
     }
 
+    /**
+     * Notes the export for a wake-up once the batch is dispatched. The note is the port's own:
+     * an export on several ports is fed by several receive threads.
+     */
     private void wakeLater(Export export) {
-        if (export.wakePending) {
-            return;
+        for (int i = 0; i < wokenCount; i++) {
+            if (woken[i] == export) {
+                return;
+            }
         }
         if (wokenCount == woken.length) {
             export.wake();
             return;
         }
-        export.wakePending = true;
         woken[wokenCount++] = export;
     }
 
     private void wakeExports() {
         for (int i = 0; i < wokenCount; i++) {
-            woken[i].wakePending = false;
             woken[i].wake();
             woken[i] = null;
         }

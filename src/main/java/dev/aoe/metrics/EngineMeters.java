@@ -49,21 +49,25 @@ public final class EngineMeters implements EngineListener {
     }
 
     @Override
-    public synchronized void served(ExportCounters export, PortCounters port) {
+    public synchronized void served(ExportCounters export, List<? extends PortCounters> ports) {
         exports.put(export, exportMeters(export));
-        ports.computeIfAbsent(port, p -> new PortMeters(portMeters(p))).users++;
+        for (PortCounters port : ports) {
+            this.ports.computeIfAbsent(port, p -> new PortMeters(portMeters(p))).users++;
+        }
     }
 
     @Override
-    public synchronized void stopped(ExportCounters export, PortCounters port) {
+    public synchronized void stopped(ExportCounters export, List<? extends PortCounters> ports) {
         List<Meter> meters = exports.remove(export);
         if (meters != null) {
             meters.forEach(registry::remove);
         }
-        PortMeters p = ports.get(port);
-        if (p != null && --p.users == 0) {
-            ports.remove(port);
-            p.meters.forEach(registry::remove);
+        for (PortCounters port : ports) {
+            PortMeters p = this.ports.get(port);
+            if (p != null && --p.users == 0) {
+                this.ports.remove(port);
+                p.meters.forEach(registry::remove);
+            }
         }
     }
 

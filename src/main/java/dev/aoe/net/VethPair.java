@@ -147,14 +147,45 @@ public final class VethPair implements AutoCloseable {
         return all.toArray(String[]::new);
     }
 
+    /**
+     * Adds another veth between the pair's two namespaces, {@code interfaceA} in A and {@code
+     * interfaceB} in B, up with carrier: a second path between the two (multipath). It goes with
+     * the namespaces on {@link #close()}.
+     */
+    public void addLink(String interfaceA, String interfaceB, int mtu) {
+        if (namespaceA == null) {
+            throw new IllegalStateException("a second link needs the pair's own namespaces, to go with them");
+        }
+        Ip.run("link", "add", interfaceA, "netns", namespaceA, "mtu", Integer.toString(mtu),
+                "type", "veth", "peer", "name", interfaceB, "netns", namespaceB, "mtu", Integer.toString(mtu));
+        up(interfaceA, interfaceB);
+    }
+
+    /**
+     * Takes {@code interfaceA}, an end in namespace A, administratively up or down; up waits
+     * for carrier with its peer {@code interfaceB}.
+     */
+    public void setUpA(String interfaceA, String interfaceB, boolean up) {
+        if (up) {
+            up(interfaceA, interfaceB);
+        } else {
+            Ip.run(in(namespaceA, "link", "set", "dev", interfaceA, "down"));
+        }
+    }
+
     private void up() {
-        Ip.run(in(namespaceA, "link", "set", "dev", interfaceA, "up"));
-        Ip.run(in(namespaceB, "link", "set", "dev", interfaceB, "up"));
+        up(interfaceA, interfaceB);
+    }
+
+    /** Sets both ends up and waits until both have carrier. */
+    private void up(String endA, String endB) {
+        Ip.run(in(namespaceA, "link", "set", "dev", endA, "up"));
+        Ip.run(in(namespaceB, "link", "set", "dev", endB, "up"));
         long deadline = System.nanoTime() + LINK_UP_TIMEOUT.toNanos();
-        while (!showA().contains("LOWER_UP")
-                || !Ip.run(in(namespaceB, "-o", "link", "show", "dev", interfaceB)).contains("LOWER_UP")) {
+        while (!Ip.run(in(namespaceA, "-o", "link", "show", "dev", endA)).contains("LOWER_UP")
+                || !Ip.run(in(namespaceB, "-o", "link", "show", "dev", endB)).contains("LOWER_UP")) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("veth " + interfaceA + "/" + interfaceB + " got no carrier within "
+                throw new IllegalStateException("veth " + endA + "/" + endB + " got no carrier within "
                         + LINK_UP_TIMEOUT.toSeconds() + " s");
             }
             try {

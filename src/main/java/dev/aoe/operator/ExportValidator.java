@@ -8,6 +8,7 @@ import dev.aoe.api.Source;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -50,10 +51,8 @@ public final class ExportValidator {
         } else if (!NODE_NAME.matcher(spec.getNodeName()).matches()) {
             errors.add("spec.nodeName '" + spec.getNodeName() + "' is not a node name (lowercase letters, digits, '-' and '.')");
         }
-        if (spec.getInterfaceName() != null && !INTERFACE.matcher(spec.getInterfaceName()).matches()) {
-            errors.add("spec.interface '" + spec.getInterfaceName()
-                    + "' is not an interface name (1-15 characters: letters, digits, '_', '.', ':', '@', '-')");
-        }
+        interfaceName(errors, "spec.interface", spec.getInterfaceName());
+        interfaces(errors, spec);
         source(errors, spec.getSource());
         growth(errors, spec, acceptedFileSize);
         sectors(errors, "spec.offset", spec.getOffset(), 0);
@@ -107,6 +106,33 @@ public final class ExportValidator {
         DeviceSource device = source.getDevice();
         if (device != null && (device.getPath() == null || !device.getPath().startsWith(DEVICE_PREFIX))) {
             errors.add("spec.source.device.path '" + device.getPath() + "' must be an absolute path under " + DEVICE_PREFIX);
+        }
+    }
+
+    private static void interfaceName(List<String> errors, String field, String name) {
+        if (name != null && !INTERFACE.matcher(name).matches()) {
+            errors.add(field + " '" + name
+                    + "' is not an interface name (1-15 characters: letters, digits, '_', '.', ':', '@', '-')");
+        }
+    }
+
+    private static void interfaces(List<String> errors, AoeExportSpec spec) {
+        List<String> names = spec.getInterfaces();
+        if (names == null) {
+            return;
+        }
+        if (spec.getInterfaceName() != null) {
+            errors.add("set spec.interface (one) or spec.interfaces (several), not both");
+        }
+        if (names.isEmpty() || names.size() > AoeExportSpec.MAX_INTERFACES) {
+            errors.add("spec.interfaces lists " + names.size() + " interfaces; 1 to " + AoeExportSpec.MAX_INTERFACES
+                    + " are allowed");
+        }
+        if (new HashSet<>(names).size() != names.size()) {
+            errors.add("spec.interfaces " + names + " must not repeat");
+        }
+        for (String name : names) {
+            interfaceName(errors, "spec.interfaces entry", name);
         }
     }
 

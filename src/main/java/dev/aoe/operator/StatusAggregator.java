@@ -5,6 +5,7 @@ import dev.aoe.api.AoeExportSpec;
 import dev.aoe.api.AoeExportStatus;
 import dev.aoe.api.Conditions;
 import dev.aoe.api.EngineReport;
+import dev.aoe.api.EnginePath;
 import dev.aoe.store.Sizes;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
@@ -49,7 +50,7 @@ public final class StatusAggregator {
         // A refused change leaves the last accepted form in place: the engine keeps serving it.
         Long acceptedGeneration = accepted.ok() ? Long.valueOf(generation) : previous.getAcceptedGeneration();
         Verdict serving = serving(previous.getEngine(), acceptedGeneration);
-        Verdict ready = ready(export, accepted, serving, findings);
+        Verdict ready = ready(export, accepted, serving, previous.getEngine(), findings);
 
         AoeExportStatus status = new AoeExportStatus();
         status.setConditions(List.of(
@@ -59,7 +60,7 @@ public final class StatusAggregator {
         status.setPhase(phase(export, accepted, serving, ready, previous.getPhase()));
         Address.of(export).ifPresent(a -> status.setTarget(a.toString()));
         status.setNode(node);
-        status.setInterfaceName(spec == null || spec.getInterfaceName() == null ? defaultInterface : spec.getInterfaceName());
+        status.setInterfaceName(spec == null ? defaultInterface : String.join(",", spec.interfaces(defaultInterface)));
         status.setSize(Optional.ofNullable(previous.getEngine()).map(EngineReport::getSizeBytes).map(Sizes::quantity)
                 .orElse(null));
         status.setMessage(message(export, accepted, ready));
@@ -115,7 +116,7 @@ public final class StatusAggregator {
     }
 
     /** The engine's presence is about readiness, never acceptance: it comes and goes by itself. */
-    private Verdict ready(AoeExport export, Verdict accepted, Verdict serving, Findings f) {
+    private Verdict ready(AoeExport export, Verdict accepted, Verdict serving, EngineReport report, Findings f) {
         String node = export.getSpec() == null ? null : export.getSpec().getNodeName();
         if (accepted.ok() && f.enginePod() == EnginePodState.ABSENT) {
             return f.engineCreateFailure().map(why -> new Verdict(false, Conditions.ENGINE_NOT_CREATED,
@@ -134,7 +135,27 @@ public final class StatusAggregator {
         if (!accepted.ok() || !serving.ok()) {
             return new Verdict(false, Conditions.NOT_SERVING, accepted.ok() ? serving.message() : accepted.message());
         }
-        return new Verdict(true, Conditions.REASON_READY, export.targetName() + " is served by node " + node);
+        return paths(export.targetName() + " is served by node " + node, report);
+    }
+
+    /**
+     * Ready while at least one path's link is up; a down path names its interface. The engine
+     * keeps serving a path whose link went down and answers there again once it comes up.
+     */
+    private static Verdict paths(String served, EngineReport report) {
+        List<EnginePath> paths = report.getPaths() == null ? List.of() : report.getPaths();
+        List<String> up = paths.stream().filter(EnginePath::isUp).map(EnginePath::getInterfaceName).toList();
+        List<String> down = paths.stream().filter(p -> !p.isUp()).map(EnginePath::getInterfaceName).toList();
+        if (down.isEmpty()) {
+            return new Verdict(true, Conditions.REASON_READY, served);
+        }
+        String links = "the link of " + String.join(", ", down) + (down.size() == 1 ? " is" : " are") + " down";
+        if (up.isEmpty()) {
+            return new Verdict(false, Conditions.INTERFACE_DOWN, "not reachable: " + links
+                    + "; it is served again as soon as one comes up");
+        }
+        return new Verdict(true, Conditions.PATHS_DOWN, served + " on " + String.join(", ", up) + " only: " + links
+                + "; those paths serve again when their links come up");
     }
 
     /** The reason of the Ready condition, null before the operator wrote one. */
@@ -154,7 +175,10 @@ public final class StatusAggregator {
             return Conditions.FAILED;
         }
         if (ready.ok()) {
-            return Conditions.PHASE_SERVING;
+            return Conditions.PATHS_DOWN.equals(ready.reason()) ? Conditions.DEGRADED : Conditions.PHASE_SERVING;
+        }
+        if (Conditions.INTERFACE_DOWN.equals(ready.reason())) {
+            return Conditions.DEGRADED;
         }
         boolean wasServing = Conditions.PHASE_SERVING.equals(previous) || Conditions.DEGRADED.equals(previous);
         boolean startingUp = Conditions.STARTING.equals(serving.reason());

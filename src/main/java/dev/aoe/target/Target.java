@@ -16,7 +16,9 @@ import java.nio.ByteBuffer;
 /**
  * One exported device, e{@code shelf}.{@code slot}: decides whether a frame is for it, and
  * rewrites a request in place into its reply (vblade's {@code doaoe}). It knows nothing of
- * sockets or threads: the engine feeds it frames and sends what it returns.
+ * sockets or threads: the engine feeds it frames and sends what it returns. An export may be
+ * served on several interfaces at once: each frame comes with the {@link Link} it arrived on,
+ * whose MAC and MTU its reply uses.
  */
 public final class Target {
     /** Returned by {@link #handle} when the protocol says to stay silent. */
@@ -26,7 +28,6 @@ public final class Target {
 
     private final int shelf;
     private final int slot;
-    private final Link link;
     private final AtaDevice ata;
     private final TargetState state;
     private final int bufferCount;
@@ -36,12 +37,11 @@ public final class Target {
      * @param allowlist the admin's initiator allowlist (vblade {@code -m}); empty lets anyone in.
      *                  Unlike the AoE mask list, initiators cannot edit it.
      */
-    public Target(int shelf, int slot, Link link, AtaDevice ata, TargetState state, int bufferCount,
+    public Target(int shelf, int slot, AtaDevice ata, TargetState state, int bufferCount,
                   long[] allowlist) {
         TargetAddress.require(shelf, slot);
         this.shelf = shelf;
         this.slot = slot;
-        this.link = link;
         this.ata = ata;
         this.state = state;
         this.bufferCount = bufferCount;
@@ -115,10 +115,11 @@ public final class Target {
      * Rewrites an accepted request into its reply, padded to the Ethernet minimum, and counts it
      * in {@code counts}, the calling thread's own block.
      *
+     * @param link the interface the request came in on, where the reply goes out
      * @return the reply length, or {@link #NO_REPLY}
      */
-    public int handle(ByteBuffer f, int length, TargetCounts counts) {
-        return handle(f, length, true, null, counts);
+    public int handle(ByteBuffer f, int length, Link link, TargetCounts counts) {
+        return handle(f, length, link, true, null, counts);
     }
 
     /**
@@ -126,11 +127,11 @@ public final class Target {
      * must be durable before its reply is recorded in {@code unflushed} instead of flushed, and
      * {@link UnflushedWrites#settle()} must run before any reply of the batch is sent.
      */
-    public int handle(ByteBuffer f, int length, UnflushedWrites unflushed, TargetCounts counts) {
-        return handle(f, length, true, unflushed, counts);
+    public int handle(ByteBuffer f, int length, UnflushedWrites unflushed, Link link, TargetCounts counts) {
+        return handle(f, length, link, true, unflushed, counts);
     }
 
-    /** A record for {@link #handle(ByteBuffer, int, UnflushedWrites, TargetCounts)}, for batches of up to {@code capacity}. */
+    /** A record for {@link #handle(ByteBuffer, int, UnflushedWrites, Link, TargetCounts)}, for batches of up to {@code capacity}. */
     public UnflushedWrites unflushedWrites(int capacity) {
         return ata.unflushedWrites(capacity);
     }
@@ -141,14 +142,15 @@ public final class Target {
      * fit for {@link #handle} (only the request's error flag and byte, which mean nothing in a
      * request, may have been cleared), and counted nowhere yet.
      */
-    public int handleCached(ByteBuffer f, int length, TargetCounts counts) {
+    public int handleCached(ByteBuffer f, int length, Link link, TargetCounts counts) {
         if (AoeHeader.command(f) != AoeHeader.CMD_ATA || length < AtaArg.DATA || !Ata.isRead(AtaArg.command(f))) {
             return WOULD_BLOCK;
         }
-        return handle(f, length, false, null, counts);
+        return handle(f, length, link, false, null, counts);
     }
 
-    private int handle(ByteBuffer f, int length, boolean canWait, UnflushedWrites unflushed, TargetCounts counts) {
+    private int handle(ByteBuffer f, int length, Link link, boolean canWait, UnflushedWrites unflushed,
+                       TargetCounts counts) {
         int command = AoeHeader.command(f);
         long requester = AoeHeader.source(f);
         if (length < minimumLength(command)) {
@@ -159,7 +161,7 @@ public final class Target {
         f.put(AoeHeader.VERSION_FLAGS, (byte) (f.get(AoeHeader.VERSION_FLAGS) & ~AoeHeader.FLAG_ERROR));
         f.put(AoeHeader.ERROR, (byte) 0);
         int n = switch (command) {
-            case AoeHeader.CMD_ATA -> ata(f, length, requester, canWait, unflushed, counts);
+            case AoeHeader.CMD_ATA -> ata(f, length, requester, link.mtu(), canWait, unflushed, counts);
             case AoeHeader.CMD_CONFIG -> ConfigCommand.handle(f, length, state, bufferCount,
                     maxSectors(link.refreshMtu(), f.capacity()));
             case AoeHeader.CMD_MASK -> MaskCommand.handle(f, length, state);
@@ -206,7 +208,7 @@ public final class Target {
         }
     }
 
-    private int ata(ByteBuffer f, int length, long requester, boolean canWait, UnflushedWrites unflushed,
+    private int ata(ByteBuffer f, int length, long requester, int mtu, boolean canWait, UnflushedWrites unflushed,
                     TargetCounts counts) {
         int opcode = AtaArg.command(f);
         // Broadcast ATA is how WinAoE discovers (IDENTIFY); a broadcast read or write is never
@@ -223,7 +225,7 @@ public final class Target {
             return AtaArg.DATA;
         }
         int sectors = AtaArg.sectorCount(f);
-        int maxSectors = maxSectors(link.mtu(), f.capacity());
+        int maxSectors = maxSectors(mtu, f.capacity());
         int n = canWait ? ata.execute(f, length, maxSectors, unflushed) : ata.executeCached(f, length, maxSectors);
         if (n == AtaDevice.WOULD_BLOCK) {
             return WOULD_BLOCK;
@@ -277,9 +279,10 @@ public final class Target {
 
     /**
      * Writes an unsolicited config reply that tells initiators this target is here (sent when
-     * an export starts): version 1, tag 0, the current parameters, to {@code destination}.
+     * an export starts): version 1, tag 0, the current parameters as seen on {@code link}, to
+     * {@code destination}.
      */
-    public int writeAnnouncement(ByteBuffer f, long destination) {
+    public int writeAnnouncement(ByteBuffer f, Link link, long destination) {
         AoeHeader.writeRequest(f, destination, link.mac(), shelf, slot, AoeHeader.CMD_CONFIG, 0);
         f.put(AoeHeader.VERSION_FLAGS, (byte) ((AoeHeader.VERSION << 4) | AoeHeader.FLAG_RESPONSE));
         int n = ConfigArg.writeReply(f, bufferCount, ConfigCommand.FIRMWARE_VERSION,

@@ -11,6 +11,7 @@ import dev.aoe.api.AoeExport;
 import dev.aoe.api.AoeExportSpec;
 import dev.aoe.api.Conditions;
 import dev.aoe.api.DeviceSource;
+import dev.aoe.api.EnginePath;
 import dev.aoe.api.EngineReport;
 import dev.aoe.api.FileSource;
 import dev.aoe.api.ReclaimPolicy;
@@ -195,6 +196,11 @@ class EngineAgentTest {
         return get(name).getStatus().getEngine();
     }
 
+    private static EnginePath lastPath(EngineReport report, String interfaceName) {
+        return report.getPaths().stream().filter(p -> p.getInterfaceName().equals(interfaceName))
+                .reduce((first, second) -> second).orElseThrow();
+    }
+
     private EngineReport awaitServing(String name, long generation) {
         return awaitReport(name, r -> r.isServing() && r.getGeneration() == generation);
     }
@@ -280,6 +286,33 @@ class EngineAgentTest {
         assertTrue(get("disk").hasFinalizer(AoeExport.ENGINE_FINALIZER));
         await().atMost(Duration.ofSeconds(2)).until(agent::ready);
         assertTrue(agent.live());
+    }
+
+    @Test
+    void anExportOnTwoInterfacesReportsEachPathAndALinkThatWentDown() throws Exception {
+        pair.addLink("aoe-a2", "aoe-b2", VethPair.DEFAULT_MTU);
+        AoeExport export = export("multi", 1, 3, files.resolve("multi.img").toString(), true);
+        export.getSpec().setInterfaceName(null);
+        export.getSpec().setInterfaces(List.of(pair.interfaceA(), "aoe-a2"));
+        export.getMetadata().getLabels().put(AoeExport.NODE_LABEL, NODE);
+        client.resource(export).create();
+        accept("multi");
+        EngineReport report = awaitServing("multi", 1);
+
+        assertEquals(List.of(pair.interfaceA(), "aoe-a2"), report.getPaths().stream().map(EnginePath::getInterfaceName).toList());
+        assertTrue(report.getPaths().stream().allMatch(EnginePath::isUp));
+        assertEquals(MacAddress.format(engineMac()), report.getPaths().get(0).getMac());
+        assertEquals(initiator.find(1, 3, REPLY).mac(), engineMac());
+
+        pair.setUpA("aoe-a2", "aoe-b2", false);
+        accept("multi"); // any update of the export (or the periodic resync) reconciles it again
+        EngineReport down = awaitReport("multi", r -> r.getMessage().endsWith("; link down on aoe-a2"));
+        assertTrue(down.isServing());
+        // The mock's JSON merge patch appends to lists where a real API server replaces them
+        // (RFC 7386): the last entry of each interface is the one this report wrote.
+        assertFalse(lastPath(down, "aoe-a2").isUp());
+        assertTrue(lastPath(down, pair.interfaceA()).isUp());
+        initiator.find(1, 3, REPLY);
     }
 
     @Test

@@ -80,6 +80,16 @@ class ExportTranslatorTest {
     }
 
     @Test
+    void interfacesBecomeOnePathEach() {
+        AoeExport export = export(file("/var/lib/aoe/a.img", null, false));
+        export.getSpec().setInterfaces(List.of("eth1", "eth2"));
+        assertEquals(List.of("eth1", "eth2"), translator.translate(export).interfaces());
+        export.getSpec().setInterfaces(null);
+        export.getSpec().setInterfaceName("bond0");
+        assertEquals(List.of("bond0"), translator.translate(export).interfaces());
+    }
+
+    @Test
     void everyFieldIsCarriedOver() {
         AoeExport export = export(device("/dev/disk/by-id/ata-X"));
         AoeExportSpec s = export.getSpec();

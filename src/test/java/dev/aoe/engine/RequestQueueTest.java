@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RequestQueueTest {
-    private final FramePool pool = new FramePool(8);
+    private final FramePool pool = new FramePool(8, null);
 
     @Test
     void takesInBatchesInArrivalOrderAndRefusesBeyondCapacity() throws Exception {

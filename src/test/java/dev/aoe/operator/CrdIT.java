@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class CrdIT {
     private static final String FILE = "aoeexports.aoe.dev-v1.yml";
-    private static final List<String> COLUMNS = List.of("Target", "Node", "Size", "Phase", "Ready", "Age");
+    private static final List<String> COLUMNS = List.of("Target", "Node", "Interface", "Size", "Phase", "Ready", "Age");
 
     @Test
     void theCommittedCrdIsTheGeneratedOne() throws IOException {
@@ -65,6 +65,9 @@ class CrdIT {
         assertTrue(expected.contains("shelf and slot are immutable once set"), "CEL rule on the address");
         assertTrue(expected.contains("source needs exactly one of file or device"), "CEL rule on the source");
         assertTrue(expected.contains("file.create needs file.size"), "CEL rule on file creation");
+        assertTrue(expected.contains("set interface (one) or interfaces (several), not both"),
+                "CEL rule on interface and interfaces");
+        assertTrue(expected.contains("interfaces must not repeat"), "CEL rule on the interfaces list");
     }
 
     /** The size rules are in the schema, in the form CelRulesTest evaluates. */

@@ -56,6 +56,22 @@ class ExportValidatorTest {
     }
 
     @Test
+    void interfacesForMultipath() {
+        AoeExportSpec s = valid();
+        s.setInterfaces(List.of("eth1", "eth2"));
+        assertEquals(List.of(), ExportValidator.validate(s));
+        s.setInterfaceName("eth0");
+        s.setInterfaces(List.of("eth1", "eth1", "bad name"));
+        assertEquals(List.of("set spec.interface (one) or spec.interfaces (several), not both",
+                "spec.interfaces [eth1, eth1, bad name] must not repeat",
+                "spec.interfaces entry 'bad name' is not an interface name (1-15 characters: letters, digits, '_', '.',"
+                        + " ':', '@', '-')"), ExportValidator.validate(s));
+        s.setInterfaceName(null);
+        s.setInterfaces(List.of("e0", "e1", "e2", "e3", "e4", "e5", "e6", "e7", "e8"));
+        assertEquals(List.of("spec.interfaces lists 9 interfaces; 1 to 8 are allowed"), ExportValidator.validate(s));
+    }
+
+    @Test
     void exactlyOneSource() {
         AoeExportSpec s = valid();
         DeviceSource device = new DeviceSource();

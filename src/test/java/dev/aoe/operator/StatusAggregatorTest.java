@@ -3,6 +3,7 @@ package dev.aoe.operator;
 import dev.aoe.api.AoeExport;
 import dev.aoe.api.AoeExportStatus;
 import dev.aoe.api.Conditions;
+import dev.aoe.api.EnginePath;
 import dev.aoe.api.EngineReport;
 import io.fabric8.kubernetes.api.model.Condition;
 import org.junit.jupiter.api.Test;
@@ -110,6 +111,59 @@ class StatusAggregatorTest {
         assertEquals(Conditions.SOURCE_UNAVAILABLE, condition(s, Conditions.SERVING).getReason());
         assertEquals(Conditions.NOT_SERVING, condition(s, Conditions.READY).getReason());
         assertEquals("the file is gone", s.getMessage());
+    }
+
+    private static EnginePath path(String interfaceName, boolean up) {
+        EnginePath p = new EnginePath();
+        p.setInterfaceName(interfaceName);
+        p.setMac("02:00:00:00:00:0" + interfaceName.length());
+        p.setMtu(1500);
+        p.setSectorsPerFrame(2);
+        p.setUp(up);
+        return p;
+    }
+
+    /** An export on eth1,eth2 that the engine serves, with each path's link {@code up} or not. */
+    private AoeExportStatus multipath(AoeExport export, boolean eth1Up, boolean eth2Up) {
+        export.getSpec().setInterfaces(List.of("eth1", "eth2"));
+        store(export, aggregator.aggregate(export, good(EnginePodState.READY), T0));
+        EngineReport report = report(1, true, Conditions.REASON_SERVING);
+        report.setPaths(List.of(path("eth1", eth1Up), path("eth2", eth2Up)));
+        export.getStatus().setEngine(report);
+        return aggregator.aggregate(export, good(EnginePodState.READY), T0);
+    }
+
+    @Test
+    void everyPathUpIsServingAndTheInterfacesAreListed() {
+        AoeExportStatus s = multipath(Exports.file("disk-a", 1, 0, "n1", "/var/lib/aoe/a.img"), true, true);
+
+        assertEquals(Conditions.PHASE_SERVING, s.getPhase());
+        assertEquals(Conditions.REASON_READY, condition(s, Conditions.READY).getReason());
+        assertEquals("eth1,eth2", s.getInterfaceName());
+    }
+
+    @Test
+    void aPathDownIsDegradedButStillReadyAndNamesTheLink() {
+        AoeExportStatus s = multipath(Exports.file("disk-a", 1, 0, "n1", "/var/lib/aoe/a.img"), true, false);
+
+        assertEquals(Conditions.DEGRADED, s.getPhase());
+        Condition ready = condition(s, Conditions.READY);
+        assertEquals("True", ready.getStatus());
+        assertEquals(Conditions.PATHS_DOWN, ready.getReason());
+        assertEquals("e1.0 is served by node n1 on eth1 only: the link of eth2 is down; those paths serve again"
+                + " when their links come up", s.getMessage());
+    }
+
+    @Test
+    void everyPathDownIsNotReady() {
+        AoeExportStatus s = multipath(Exports.file("disk-a", 1, 0, "n1", "/var/lib/aoe/a.img"), false, false);
+
+        assertEquals(Conditions.DEGRADED, s.getPhase());
+        Condition ready = condition(s, Conditions.READY);
+        assertEquals("False", ready.getStatus());
+        assertEquals(Conditions.INTERFACE_DOWN, ready.getReason());
+        assertTrue(s.getMessage().contains("the link of eth1, eth2 are down"), s.getMessage());
+        assertEquals("True", condition(s, Conditions.SERVING).getStatus(), "the engine still serves it");
     }
 
     @Test

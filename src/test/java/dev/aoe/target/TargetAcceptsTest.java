@@ -98,7 +98,7 @@ class TargetAcceptsTest extends TargetFixture {
     void nonEmptyMaskListSilencesEveryCommandFromOtherMacs() {
         ByteBuffer f = frame();
         int n = maskRequest(f, INITIATOR, MaskArg.MCMD_EDIT, MaskArg.DCMD_ADD, INITIATOR);
-        assertTrue(target.handle(f, n, new TargetCounts()) > 0);
+        assertTrue(target.handle(f, n, link, new TargetCounts()) > 0);
         assertTrue(target.accepts(f, configRequest(f, INITIATOR, SHELF, SLOT, 0, new byte[0]), new TargetCounts()));
         assertFalse(target.accepts(f, configRequest(f, OTHER, SHELF, SLOT, 0, new byte[0]), new TargetCounts()));
         assertFalse(target.accepts(f, maskRequest(f, OTHER, MaskArg.MCMD_READ), new TargetCounts()));
@@ -120,14 +120,14 @@ class TargetAcceptsTest extends TargetFixture {
     @CsvSource({"65535, 0", "0, 255", "65535, 255", "-1, 0", "0, -1", "70000, 0", "0, 256"})
     void constructorRejectsBroadcastAndOutOfRangeAddresses(int shelf, int slot) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new Target(shelf, slot, link, null, state, BUFFER_COUNT, new long[0]));
+                () -> new Target(shelf, slot, null, state, BUFFER_COUNT, new long[0]));
         assertTrue(e.getMessage().contains("shelf must be 0-65534 and slot 0-254"), e.getMessage());
         assertTrue(e.getMessage().contains("e" + shelf + "." + slot), e.getMessage());
     }
 
     @Test
     void constructorAcceptsTheHighestRealAddress() {
-        Target t = new Target(65534, 254, link, null, state, BUFFER_COUNT, new long[0]);
+        Target t = new Target(65534, 254, null, state, BUFFER_COUNT, new long[0]);
         assertEquals("e65534.254", t.toString());
     }
 

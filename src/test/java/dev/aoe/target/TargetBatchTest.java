@@ -21,7 +21,7 @@ class TargetBatchTest extends TargetFixture {
     private final UnflushedWrites unflushed = target.unflushedWrites(4);
 
     private int handle(ByteBuffer f, int length) {
-        return target.handle(f, length, unflushed, new TargetCounts());
+        return target.handle(f, length, unflushed, link, new TargetCounts());
     }
 
     private static int write(ByteBuffer f, long lba, int count, int seed) {
@@ -87,8 +87,8 @@ class TargetBatchTest extends TargetFixture {
         UnflushedWrites one = target.unflushedWrites(1);
         ByteBuffer a = frame();
         ByteBuffer b = frame();
-        target.handle(a, write(a, 0, 1, 1), one, new TargetCounts());
-        target.handle(b, write(b, 1, 1, 2), one, new TargetCounts());
+        target.handle(a, write(a, 0, 1, 1), one, link, new TargetCounts());
+        target.handle(b, write(b, 1, 1, 2), one, link, new TargetCounts());
         assertEquals(1, store.unflushedWrites);
         assertEquals(2, store.writes);
         assertEquals(1, one.size());

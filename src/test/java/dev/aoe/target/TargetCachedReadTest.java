@@ -22,10 +22,10 @@ class TargetCachedReadTest extends TargetFixture {
         store.cached = true;
 
         ByteBuffer inline = frame();
-        int n = target.handleCached(inline, ataRequest(inline, EXT, 2, Ata.READ_SECTORS_EXT, 10, null), new TargetCounts());
+        int n = target.handleCached(inline, ataRequest(inline, EXT, 2, Ata.READ_SECTORS_EXT, 10, null), link, new TargetCounts());
         assertEquals(0, store.reads, "no blocking read was needed");
         ByteBuffer queued = frame();
-        int m = target.handle(queued, ataRequest(queued, EXT, 2, Ata.READ_SECTORS_EXT, 10, null), new TargetCounts());
+        int m = target.handle(queued, ataRequest(queued, EXT, 2, Ata.READ_SECTORS_EXT, 10, null), link, new TargetCounts());
 
         assertEquals(m, n);
         assertEquals(AtaArg.DATA + data.length, n);
@@ -40,8 +40,8 @@ class TargetCachedReadTest extends TargetFixture {
         ByteBuffer f = frame();
         int length = ataRequest(f, EXT, 1, Ata.READ_SECTORS_EXT, 7, null);
 
-        assertEquals(Target.WOULD_BLOCK, target.handleCached(f, length, new TargetCounts()));
-        int n = target.handle(f, length, new TargetCounts());
+        assertEquals(Target.WOULD_BLOCK, target.handleCached(f, length, link, new TargetCounts()));
+        int n = target.handle(f, length, link, new TargetCounts());
 
         assertEquals(AtaArg.DATA + 512, n);
         assertReplyHeader(f, INITIATOR);
@@ -54,11 +54,11 @@ class TargetCachedReadTest extends TargetFixture {
         store.cached = true;
         ByteBuffer f = frame();
         int write = ataRequest(f, EXT | W, 1, Ata.WRITE_SECTORS_EXT, 0, pattern(512, 9));
-        assertEquals(Target.WOULD_BLOCK, target.handleCached(f, write, new TargetCounts()));
+        assertEquals(Target.WOULD_BLOCK, target.handleCached(f, write, link, new TargetCounts()));
         int flush = ataRequest(f, 0, 0, Ata.FLUSH_CACHE, 0, null);
-        assertEquals(Target.WOULD_BLOCK, target.handleCached(f, flush, new TargetCounts()));
+        assertEquals(Target.WOULD_BLOCK, target.handleCached(f, flush, link, new TargetCounts()));
         int config = configRequest(f, ConfigArg.CCMD_FORCE_SET, "new".getBytes());
-        assertEquals(Target.WOULD_BLOCK, target.handleCached(f, config, new TargetCounts()));
+        assertEquals(Target.WOULD_BLOCK, target.handleCached(f, config, link, new TargetCounts()));
         assertEquals(0, store.writes);
         assertEquals(0, store.flushes);
     }
@@ -67,7 +67,7 @@ class TargetCachedReadTest extends TargetFixture {
     void aCachedReadPastTheEndIsRefusedLikeAnyRead() {
         store.cached = true;
         ByteBuffer f = frame();
-        int n = target.handleCached(f, ataRequest(f, EXT, 2, Ata.READ_SECTORS_EXT, STORE_SECTORS - 1, null), new TargetCounts());
+        int n = target.handleCached(f, ataRequest(f, EXT, 2, Ata.READ_SECTORS_EXT, STORE_SECTORS - 1, null), link, new TargetCounts());
         assertNotEquals(Target.WOULD_BLOCK, n);
         assertEquals(Ata.STATUS_FAILED, AtaArg.status(f));
         assertEquals(Ata.ERROR_IDNF, AtaArg.error(f));

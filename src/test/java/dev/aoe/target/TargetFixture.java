@@ -36,7 +36,7 @@ abstract class TargetFixture {
     Target target = newTarget(new long[0]);
 
     Target newTarget(long[] allowlist) {
-        return new Target(SHELF, SLOT, link, new AtaDevice(store, new IdentifyBlock("7.3:test", "V1", "aoe-operator test disk")),
+        return new Target(SHELF, SLOT, new AtaDevice(store, new IdentifyBlock("7.3:test", "V1", "aoe-operator test disk")),
                 state, BUFFER_COUNT, allowlist);
     }
 
@@ -95,7 +95,7 @@ abstract class TargetFixture {
     /** Delivers a request the way the engine does: only if the target accepts it. */
     int deliver(ByteBuffer f, int length) {
         assertTrue(target.accepts(f, length, new TargetCounts()), "the target should accept this request");
-        return target.handle(f, length, new TargetCounts());
+        return target.handle(f, length, link, new TargetCounts());
     }
 
     static void assertReplyHeader(ByteBuffer f, long to) {

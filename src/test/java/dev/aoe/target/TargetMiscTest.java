@@ -45,7 +45,7 @@ class TargetMiscTest extends TargetFixture {
         state.setConfig("pool-a".getBytes(StandardCharsets.US_ASCII));
         link.mtu = 9000;
         ByteBuffer f = dirtyFrame();
-        int n = target.writeAnnouncement(f, MacAddress.BROADCAST);
+        int n = target.writeAnnouncement(f, link, MacAddress.BROADCAST);
         assertEquals(60, n);
         assertEquals(MacAddress.BROADCAST, AoeHeader.destination(f));
         assertEquals(TARGET_MAC, AoeHeader.source(f));
@@ -70,7 +70,7 @@ class TargetMiscTest extends TargetFixture {
         target = newTarget(new long[] {INITIATOR});
         ByteBuffer f = frame();
         for (long to : target.announcementDestinations()) {
-            target.writeAnnouncement(f, to);
+            target.writeAnnouncement(f, link, to);
             assertEquals(INITIATOR, AoeHeader.destination(f));
         }
     }
@@ -97,7 +97,7 @@ class TargetMiscTest extends TargetFixture {
                     f.put(24, (byte) sub).put(25, (byte) sub).put(27, (byte) (command == 0 ? 0xEC : sub))
                             .put(29, (byte) sub).put(26, (byte) 1);
                     int len = length;
-                    int n = assertDoesNotThrow(() -> target.handle(f, len, new TargetCounts()), "command " + command + " length " + len);
+                    int n = assertDoesNotThrow(() -> target.handle(f, len, link, new TargetCounts()), "command " + command + " length " + len);
                     assertTrue(n == Target.NO_REPLY || n >= 60, "reply length " + n);
                 }
             }
@@ -125,7 +125,7 @@ class TargetMiscTest extends TargetFixture {
             state.setReserve(new long[0]);
             int len = length;
             assertDoesNotThrow(() -> target.accepts(f, len, new TargetCounts()));
-            int n = assertDoesNotThrow(() -> target.handle(f, len, new TargetCounts()), "round " + len);
+            int n = assertDoesNotThrow(() -> target.handle(f, len, link, new TargetCounts()), "round " + len);
             assertTrue(n == Target.NO_REPLY || (n >= 60 && n <= FRAME_SIZE), "reply length " + n);
             if (n != Target.NO_REPLY) {
                 assertEquals(0x08, f.get(AoeHeader.VERSION_FLAGS) & 0x08, "replies carry R");
