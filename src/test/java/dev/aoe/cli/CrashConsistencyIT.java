@@ -27,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
@@ -113,7 +114,7 @@ class CrashConsistencyIT {
             assertTrue(line.contains("write cache off"), line);
             long targetMac = mac(line);
             long pid = serve.pid();
-            int imageFd = fdOf(pid, dir.resolve("disk.img"));
+            List<Integer> imageFds = fdsOf(pid, dir.resolve("disk.img"));
             Process strace = new ProcessBuilder("strace", "-f", "-xx", "-s", "48",
                     "-e", "trace=pwrite64,fdatasync,sendto,sendmmsg", "-o", trace.toString(), "-p", Long.toString(pid))
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(straceErr.toFile()).start();
@@ -133,6 +134,9 @@ class CrashConsistencyIT {
             assertEquals(0, stopped.exit(), stopped::describe);
 
             Trace t = Trace.parse(Files.readAllLines(trace, StandardCharsets.ISO_8859_1));
+            // The store holds the image open more than once (its checked source descriptor, the
+            // data channel): the data's is the one written through.
+            int imageFd = t.mostWritten(imageFds);
             int checked = 0;
             List<String> violations = new ArrayList<>();
             for (int seq = writer.acked.nextSetBit(0); seq >= 0; seq = writer.acked.nextSetBit(seq + 1)) {
@@ -270,21 +274,25 @@ class CrashConsistencyIT {
         return MacAddress.parse(m.group(1));
     }
 
-    /** The file descriptor through which process {@code pid} has {@code file} open. */
-    private static int fdOf(long pid, Path file) throws IOException {
+    /** The file descriptors through which process {@code pid} has {@code file} open. */
+    private static List<Integer> fdsOf(long pid, Path file) throws IOException {
         Path real = file.toRealPath();
+        List<Integer> found = new ArrayList<>();
         try (var fds = Files.list(Path.of("/proc/" + pid + "/fd"))) {
             for (Path fd : fds.toList()) {
                 try {
                     if (Files.readSymbolicLink(fd).equals(real)) {
-                        return Integer.parseInt(fd.getFileName().toString());
+                        found.add(Integer.parseInt(fd.getFileName().toString()));
                     }
                 } catch (IOException e) {
                     // closed meanwhile
                 }
             }
         }
-        throw new AssertionError("process " + pid + " does not have " + real + " open");
+        if (found.isEmpty()) {
+            throw new AssertionError("process " + pid + " does not have " + real + " open");
+        }
+        return found;
     }
 
     private static void awaitAttached(Process strace, Path err, long pid) throws Exception {
@@ -554,6 +562,12 @@ class CrashConsistencyIT {
         }
 
         /** The pwrite64 at {@code offset} on {@code fd} that returned first. */
+        /** Of {@code fds}, the one with the most pwrite64 calls in the trace. */
+        int mostWritten(List<Integer> fds) {
+            return fds.stream().max(Comparator.comparingLong(
+                    fd -> calls.stream().filter(c -> c.name.equals("pwrite64") && c.fd == fd).count())).orElseThrow();
+        }
+
         Call firstWrite(int fd, long offset) {
             return firstWrites.get(((long) fd << 40) ^ offset);
         }
