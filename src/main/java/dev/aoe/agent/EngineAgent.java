@@ -11,7 +11,7 @@ import dev.aoe.engine.ExportSpec;
 import dev.aoe.engine.ExportStatus;
 import dev.aoe.net.RawSocket;
 import dev.aoe.policy.PathPolicy;
-import dev.aoe.target.StateFile;
+import dev.aoe.responder.StateFile;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;

@@ -8,9 +8,9 @@ import dev.aoe.protocol.TargetAddress;
 import dev.aoe.store.FileStore;
 import dev.aoe.store.Sizes;
 import dev.aoe.store.Stores;
-import dev.aoe.target.StateFile;
-import dev.aoe.target.Target;
-import dev.aoe.target.TargetState;
+import dev.aoe.responder.StateFile;
+import dev.aoe.responder.Target;
+import dev.aoe.responder.TargetState;
 
 import java.io.Closeable;
 import java.io.IOException;

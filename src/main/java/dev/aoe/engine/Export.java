@@ -3,8 +3,8 @@ package dev.aoe.engine;
 import dev.aoe.ata.UnflushedWrites;
 import dev.aoe.protocol.MacAddress;
 import dev.aoe.store.FileStore;
-import dev.aoe.target.Target;
-import dev.aoe.target.TargetCounts;
+import dev.aoe.responder.Target;
+import dev.aoe.responder.TargetCounts;
 
 import java.io.Closeable;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.aoe.engine;
 
-import dev.aoe.target.TargetCounts;
+import dev.aoe.responder.TargetCounts;
 
 import java.util.List;
 

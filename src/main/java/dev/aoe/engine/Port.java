@@ -4,9 +4,9 @@ import dev.aoe.net.RawSocket;
 import dev.aoe.protocol.AoeHeader;
 import dev.aoe.protocol.MacAddress;
 import dev.aoe.store.WriteCache;
-import dev.aoe.target.Link;
-import dev.aoe.target.Target;
-import dev.aoe.target.TargetCounts;
+import dev.aoe.responder.Link;
+import dev.aoe.responder.Target;
+import dev.aoe.responder.TargetCounts;
 
 import java.io.Closeable;
 import java.io.IOException;

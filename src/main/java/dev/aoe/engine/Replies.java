@@ -1,8 +1,8 @@
 package dev.aoe.engine;
 
 import dev.aoe.net.RawSocket;
-import dev.aoe.target.Target;
-import dev.aoe.target.TargetCounts;
+import dev.aoe.responder.Target;
+import dev.aoe.responder.TargetCounts;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

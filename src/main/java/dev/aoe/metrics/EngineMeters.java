@@ -3,7 +3,7 @@ package dev.aoe.metrics;
 import dev.aoe.engine.EngineListener;
 import dev.aoe.engine.ExportCounters;
 import dev.aoe.engine.PortCounters;
-import dev.aoe.target.TargetCounts;
+import dev.aoe.responder.TargetCounts;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;

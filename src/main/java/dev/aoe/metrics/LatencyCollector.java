@@ -1,7 +1,7 @@
 package dev.aoe.metrics;
 
 import dev.aoe.engine.ExportCounters;
-import dev.aoe.target.TargetCounts;
+import dev.aoe.responder.TargetCounts;
 import io.prometheus.client.Collector;
 
 import java.math.BigDecimal;

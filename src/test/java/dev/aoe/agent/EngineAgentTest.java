@@ -29,7 +29,7 @@ import dev.aoe.operator.OperatorWrites;
 import dev.aoe.protocol.MacAddress;
 import dev.aoe.store.LoopDevices;
 import dev.aoe.store.Shell;
-import dev.aoe.target.StateFile;
+import dev.aoe.responder.StateFile;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;

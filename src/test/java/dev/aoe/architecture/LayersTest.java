@@ -32,9 +32,9 @@ class LayersTest {
             entry("store", Set.of()),
             // ATA commands and the two ends of a conversation.
             entry("ata", Set.of("protocol", "store")),
-            entry("target", Set.of("ata", "protocol")),
+            entry("responder", Set.of("ata", "protocol")),
             entry("initiator", Set.of("ata", "net", "protocol")),
-            entry("engine", Set.of("ata", "initiator", "net", "protocol", "store", "target")),
+            entry("engine", Set.of("ata", "initiator", "net", "protocol", "store", "responder")),
             // Rules and settings.
             entry("policy", Set.of("store")),
             entry("config", Set.of("policy")),
@@ -42,9 +42,9 @@ class LayersTest {
             entry("api", Set.of()),
             // Serving processes.
             entry("health", Set.of()),
-            entry("metrics", Set.of("engine", "target")),
+            entry("metrics", Set.of("engine", "responder")),
             entry("bench", Set.of("ata", "initiator", "net", "protocol")),
-            entry("agent", Set.of("api", "config", "engine", "net", "policy", "protocol", "store", "target")),
+            entry("agent", Set.of("api", "config", "engine", "net", "policy", "protocol", "store", "responder")),
             // The operator reads and writes Kubernetes objects; it never touches a frame.
             entry("operator", Set.of("api", "config", "policy", "store")),
             // The command line puts every process together.

@@ -1,4 +1,4 @@
-package dev.aoe.target;
+package dev.aoe.responder;
 
 /** What a target needs to know of the interface it is served on. */
 public interface Link {

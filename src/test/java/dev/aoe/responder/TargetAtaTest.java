@@ -1,4 +1,4 @@
-package dev.aoe.target;
+package dev.aoe.responder;
 
 import dev.aoe.ata.Ata;
 import dev.aoe.protocol.AoeHeader;

@@ -1,4 +1,4 @@
-package dev.aoe.target;
+package dev.aoe.responder;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

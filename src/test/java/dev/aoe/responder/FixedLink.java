@@ -1,4 +1,4 @@
-package dev.aoe.target;
+package dev.aoe.responder;
 
 /** A link with a settable MTU that counts how often the MTU is re-read. */
 final class FixedLink implements Link {

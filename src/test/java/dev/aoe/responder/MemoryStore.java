@@ -1,4 +1,4 @@
-package dev.aoe.target;
+package dev.aoe.responder;
 
 import dev.aoe.store.BlockStore;
 import dev.aoe.store.WriteCache;

@@ -1,4 +1,4 @@
-package dev.aoe.target;
+package dev.aoe.responder;
 
 import dev.aoe.protocol.MacAddress;
 import dev.aoe.protocol.TargetAddress;

@@ -1,4 +1,4 @@
-package dev.aoe.target;
+package dev.aoe.responder;
 
 import dev.aoe.ata.AtaDevice;
 import dev.aoe.ata.IdentifyBlock;

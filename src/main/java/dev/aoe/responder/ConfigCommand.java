@@ -1,4 +1,4 @@
-package dev.aoe.target;
+package dev.aoe.responder;
 
 import dev.aoe.protocol.AoeHeader;
 import dev.aoe.protocol.ConfigArg;
