@@ -101,8 +101,9 @@ public interface AoeConfig {
 
         /**
          * The operator's own Deployment, in the engine namespace: the owner of the engine
-         * DaemonSet, so that deleting the operator (helm uninstall, kubectl delete) deletes the
-         * engines through the garbage collector. Unset outside a cluster: the DaemonSet then has no owner.
+         * DaemonSet and the address table, so that deleting the operator (helm uninstall, kubectl
+         * delete) deletes the engines through the garbage collector. Unset outside a cluster: they
+         * then have no owner.
          */
         Optional<String> ownerDeployment();
 

@@ -3,10 +3,12 @@ package dev.aoe.operator;
 import dev.aoe.api.AoeExport;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 
 import java.net.HttpURLConnection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -16,6 +18,9 @@ import java.util.TreeMap;
  * operator's namespace, whose data maps {@code e100.3} to {@code <export name>/<uid>}. The API
  * server is the only arbiter between operators, so every change is a compare-and-swap: a write
  * based on the resourceVersion it read, refused (409 Conflict) when another writer came first.
+ * The operator's Deployment owns it, so an uninstall deletes it (the addresses live on in the
+ * exports' specs, which the allocator counts as taken); every write carries that owner, since an
+ * update replaces the whole object.
  */
 public final class AddressTable {
     public static final String NAME = "aoe-addresses";
@@ -47,9 +52,11 @@ public final class AddressTable {
     }
 
     private final String namespace;
+    private final OperatorDeployment owner;
 
-    AddressTable(String namespace) {
+    AddressTable(String namespace, OperatorDeployment owner) {
         this.namespace = namespace;
+        this.owner = owner;
     }
 
     /** The table as the API server has it now: never from a cache, which may lag another operator's write. */
@@ -68,8 +75,11 @@ public final class AddressTable {
     boolean compareAndSet(KubernetesClient client, Snapshot base, Map<Address, Owner> entries) {
         Map<String, String> data = new TreeMap<>();
         entries.forEach((a, o) -> data.put(a.toString(), o.toString()));
+        OwnerReference ownerReference = owner.ownerReference(client);
         ConfigMap table = new ConfigMapBuilder().withNewMetadata().withName(NAME).withNamespace(namespace)
-                .withResourceVersion(base.resourceVersion()).endMetadata().withData(data).build();
+                .withResourceVersion(base.resourceVersion())
+                .withOwnerReferences(ownerReference == null ? List.of() : List.of(ownerReference))
+                .endMetadata().withData(data).build();
         try {
             if (base.resourceVersion() == null) {
                 client.configMaps().inNamespace(namespace).resource(table).create();

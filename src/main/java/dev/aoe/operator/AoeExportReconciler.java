@@ -105,7 +105,8 @@ public class AoeExportReconciler implements Reconciler<AoeExport>, Cleaner<AoeEx
         this.aggregator = new StatusAggregator(config.defaultInterface(), engineConfig.namespace());
         this.policy = config.pathPolicy();
         this.addresses = new AddressAllocator(new AddressPool(config.addressPool().shelves(), config.addressPool().slots()),
-                new AddressTable(engineConfig.namespace()));
+                new AddressTable(engineConfig.namespace(), new OperatorDeployment(engineConfig.namespace(),
+                        engineConfig.ownerDeployment())));
         this.clock = clock;
         this.registry = registry;
     }

@@ -3,9 +3,7 @@ package dev.aoe.operator;
 import dev.aoe.config.AoeConfig;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
@@ -57,10 +55,8 @@ public class EngineDaemonSetOwner implements AutoCloseable {
     /** A pass is queued and has not begun: further triggers fold into it. */
     private final AtomicBoolean queued = new AtomicBoolean();
     private final AtomicBoolean started = new AtomicBoolean();
-    private final AtomicBoolean warnedNoOwner = new AtomicBoolean();
     private volatile SharedIndexInformer<DaemonSet> informer;
-    /** The operator's Deployment, looked up once it exists; it never changes while this operator runs. */
-    private volatile OwnerReference owner;
+    private final OperatorDeployment operatorDeployment;
     private Duration retry = FIRST_RETRY;
 
     @Inject
@@ -68,6 +64,7 @@ public class EngineDaemonSetOwner implements AutoCloseable {
         this.client = client;
         this.config = config.engine();
         this.template = new EngineDaemonSet(config);
+        this.operatorDeployment = new OperatorDeployment(this.config.namespace(), this.config.ownerDeployment());
         this.desiredHash = template.desired().getMetadata().getAnnotations().get(EngineDaemonSet.SPEC_HASH_ANNOTATION);
     }
 
@@ -162,7 +159,7 @@ public class EngineDaemonSetOwner implements AutoCloseable {
      * @param current the DaemonSet as cached, or null when there is none
      */
     private void ensure(DaemonSet current) {
-        OwnerReference owner = owner();
+        OwnerReference owner = operatorDeployment.ownerReference(client);
         if (current == null) {
             try {
                 client.apps().daemonSets().inNamespace(config.namespace()).resource(template.desired(owner)).create();
@@ -193,31 +190,5 @@ public class EngineDaemonSetOwner implements AutoCloseable {
     private static boolean ownedBy(DaemonSet ds, OwnerReference owner) {
         return owner == null || Optional.ofNullable(ds.getMetadata().getOwnerReferences()).orElse(List.of()).stream()
                 .anyMatch(o -> owner.getUid().equals(o.getUid()));
-    }
-
-    /**
-     * The operator's Deployment as the DaemonSet's owner, or null when none is configured or it
-     * does not exist (then the DaemonSet is created without one, and gets it on the next pass:
-     * the DaemonSet's next change, or the operator's next start).
-     */
-    private OwnerReference owner() {
-        OwnerReference known = owner;
-        Optional<String> name = config.ownerDeployment();
-        if (known != null || name.isEmpty()) {
-            return known;
-        }
-        Deployment deployment = client.apps().deployments().inNamespace(config.namespace()).withName(name.get()).get();
-        if (deployment == null) {
-            if (!warnedNoOwner.getAndSet(true)) {
-                LOG.warning(() -> "no Deployment " + config.namespace() + "/" + name.get()
-                        + " to own the engine DaemonSet; deleting the operator will not delete the engines");
-            }
-            return null;
-        }
-        known = new OwnerReferenceBuilder().withApiVersion("apps/v1").withKind("Deployment")
-                .withName(deployment.getMetadata().getName()).withUid(deployment.getMetadata().getUid())
-                .withController(true).build();
-        owner = known;
-        return known;
     }
 }

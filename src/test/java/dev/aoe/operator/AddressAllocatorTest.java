@@ -59,7 +59,7 @@ class AddressAllocatorTest {
     private AddressAllocator allocator(String shelves, String slots) {
         KubernetesClient own = server.createClient();
         operatorClients.add(own);
-        return new AddressAllocator(new AddressPool(shelves, slots), new AddressTable(Exports.NAMESPACE));
+        return new AddressAllocator(new AddressPool(shelves, slots), new AddressTable(Exports.NAMESPACE, new OperatorDeployment(Exports.NAMESPACE, Optional.empty())));
     }
 
     private AoeExport export(String name) {

@@ -388,7 +388,7 @@ class AoeExportReconcilerTest {
     /**
      * An export that names no address gets the lowest free one of the default pool, in its spec
      * and as its target, with an Event; the allocation table records it, and drops the entry of a
-     * deleted export.
+     * deleted export. The operator's Deployment owns the table, so an uninstall deletes it.
      */
     @Test
     void anExportWithoutAnAddressGetsOneFromThePool() {
@@ -410,6 +410,11 @@ class AoeExportReconcilerTest {
         client.resources(AoeExport.class).withName("pooled-a").delete();
         await().atMost(WAIT).until(() -> get("pooled-a") == null);
         assertEquals(Map.of("e100.1", "pooled-b/" + b.getMetadata().getUid()), addressTable());
+        List<OwnerReference> owners = client.configMaps().inNamespace(NS).withName(AddressTable.NAME).get()
+                .getMetadata().getOwnerReferences();
+        assertEquals(List.of(List.of("apps/v1", "Deployment", OPERATOR_DEPLOYMENT, operatorDeployment.getMetadata().getUid())),
+                owners.stream().map(o -> List.of(o.getApiVersion(), o.getKind(), o.getName(), o.getUid())).toList(),
+                "the table keeps its owner through every update");
     }
 
     private Map<String, String> addressTable() {
