@@ -102,7 +102,7 @@ class EngineAgentTest {
     }
 
     private EngineAgent newAgent() {
-        return new EngineAgent(agentClient, NODE, engine, state,
+        return new EngineAgent(agentClient, NODE, engine,
                 TestConfig.of(Map.of("aoe.policy.file-roots", files.toString())),
                 action -> NetNs.call(pair.namespaceA(), action));
     }
@@ -409,7 +409,7 @@ class EngineAgentTest {
         try (LoopDevices loops = new LoopDevices(dir)) {
             Path device = loops.attach("backing.img", MIB);
             agent.close();
-            agent = new EngineAgent(agentClient, NODE, engine, state, TestConfig.of(Map.of(
+            agent = new EngineAgent(agentClient, NODE, engine, TestConfig.of(Map.of(
                     "aoe.policy.file-roots", files.toString(), "aoe.policy.device-roots", device.getParent().toString())),
                     action -> NetNs.call(pair.namespaceA(), action));
             agent.start();
