@@ -122,6 +122,11 @@ public final class EngineAgent implements AutoCloseable {
         return engine.served().stream().filter(s -> s.name().equals(name)).findFirst().orElse(null);
     }
 
+    /** What the engine serves at e{@code shelf}.{@code slot}, or null. */
+    private ExportSpec servedAt(int shelf, int slot) {
+        return engine.served().stream().filter(s -> s.shelf() == shelf && s.slot() == slot).findFirst().orElse(null);
+    }
+
     private void serve(AoeExport export) throws IOException {
         long generation = export.getMetadata().getGeneration();
         ExportSpec served = servedAs(export.getMetadata().getName());
@@ -194,14 +199,14 @@ public final class EngineAgent implements AutoCloseable {
         AoeExportSpec spec = export.getSpec();
         boolean finalizer = export.hasFinalizer(AoeExport.ENGINE_FINALIZER);
         ExportSpec served = servedAs(name);
-        if (served != null && !(finalizer && served.shelf() == spec.getShelf() && served.slot() == spec.getSlot())) {
+        ExportSpec there = finalizer ? servedAt(spec.getShelf(), spec.getSlot()) : null;
+        if (served != null && !served.equals(there)) {
             stop(served);
         }
         if (finalizer) {
-            ExportSpec there = engine.served().stream()
-                    .filter(s -> s.shelf() == spec.getShelf() && s.slot() == spec.getSlot()).findFirst().orElse(null);
-            // The address may serve another export (this one's move to it was never accepted): not this one's to reclaim.
-            if (there == null || there.name().equals(name)) {
+            // Served there, it is stopped and reclaimed in one call: the engine knows whether it created
+            // the file. Another export served there (this one's move to it never accepted) is not this one's.
+            if (there == null || there.equals(served)) {
                 engine.remove(spec.getShelf(), spec.getSlot(), reclaim(export));
             }
             finalizers.remove(export);
