@@ -500,6 +500,43 @@ class EngineAgentTest {
     }
 
     @Test
+    void deletionKeepsAFileTheEngineDidNotCreate() throws Exception {
+        Path image = Files.write(files.resolve("kept.img"), new byte[(int) MIB]);
+        create("kept", 1, 1, image.toString(), true);
+        editSpec("kept", s -> s.setReclaimPolicy(ReclaimPolicy.Delete));
+        accept("kept");
+        EngineReport report = awaitServing("kept", get("kept").getMetadata().getGeneration());
+        assertFalse(Boolean.TRUE.equals(report.getCreatedSource()), "the file was there before");
+
+        client.resources(AoeExport.class).withName("kept").delete();
+        await().atMost(Duration.ofSeconds(10)).until(() -> get("kept") == null);
+        assertTrue(Files.exists(image), "reclaimPolicy Delete removes only a file the export created");
+        assertFalse(Files.exists(StateFile.of(state, 1, 1).path()), "the state file is deleted");
+    }
+
+    @Test
+    void aRestartedEngineDeletesTheFileAnEarlierOneCreated() throws Exception {
+        Path image = files.resolve("earlier.img");
+        create("earlier", 1, 2, image.toString(), true);
+        editSpec("earlier", s -> s.setReclaimPolicy(ReclaimPolicy.Delete));
+        accept("earlier");
+        long generation = get("earlier").getMetadata().getGeneration();
+        assertEquals(Boolean.TRUE, awaitServing("earlier", generation).getCreatedSource());
+        agent.close();
+        engine.close();
+        engine = new Engine(state, "testhost", PROBE);
+        agent = newAgent();
+        agent.start();
+        awaitServing("earlier", generation);
+        assertEquals(Boolean.TRUE, get("earlier").getStatus().getEngine().getCreatedSource(),
+                "known from the last report: the new engine opened an existing file");
+
+        client.resources(AoeExport.class).withName("earlier").delete();
+        await().atMost(Duration.ofSeconds(10)).until(() -> get("earlier") == null);
+        assertFalse(Files.exists(image), "the file an earlier engine created is deleted");
+    }
+
+    @Test
     void anExportUnboundFromTheNodeIsNoLongerServedAndItsFinalizerReleased() throws Exception {
         create("disk", 1, 0, files.resolve("disk.img").toString(), true);
         accept("disk");
