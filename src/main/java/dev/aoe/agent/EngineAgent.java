@@ -9,33 +9,18 @@ import dev.aoe.config.AoeConfig;
 import dev.aoe.engine.Engine;
 import dev.aoe.engine.ExportSpec;
 import dev.aoe.engine.ExportStatus;
+import dev.aoe.engine.Reclaim;
 import dev.aoe.net.RawSocket;
 import dev.aoe.policy.PathPolicy;
-import dev.aoe.responder.StateFile;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -44,11 +29,13 @@ import java.util.logging.Logger;
  * (label {@code aoe.dev/node}) in the form the operator last accepted, and reports what it serves
  * in {@code status.engine}. Like the kubelet with pods: the operator decides, the agent carries out.
  *
- * <p>All work runs on one thread, one export at a time, in event order; each event reconciles the
- * export's latest cached state, so events never pile up into stale actions. A failure of one
- * export is reported on it and leaves the others alone. A failed reconcile is retried with backoff
- * a few times; the informer's periodic resync retries
- * what failed (a source that appears later, an interface that comes up).
+ * <p>The engine is the one record of what is served: the agent keeps no copy, and finds what it
+ * serves for an export by the export's name ({@link ExportSpec#name()}). All work runs on one
+ * thread, one export at a time, in event order ({@link BoundExports}); each event reconciles the
+ * export's latest cached state. A failure of one export is reported on it and leaves the others
+ * alone. A failed reconcile is retried with backoff a few times ({@link WorkQueue}); the
+ * informer's periodic resync retries what failed (a source that appears later, an interface
+ * that comes up).
  *
  * <p>Before serving, the agent checks the source on the node with {@link PathPolicy#checkOnNode},
  * which gives the readable reason: a file's real path under a file root, a device's name under a
@@ -70,139 +57,59 @@ public final class EngineAgent implements AutoCloseable {
     static final int RETRIES = 5;
     static final Duration FIRST_RETRY = Duration.ofSeconds(1);
 
-    /** What is served for one export: the form applied, and whether the engine created its file. */
-    private static final class Served {
-        ExportSpec spec;
-        ExportStatus status;
-        boolean createdSource;
-    }
-
     private final KubernetesClient client;
     private final String node;
     private final Engine engine;
-    private final Path stateDirectory;
     private final ExportTranslator translator;
     private final PathPolicy policy;
     private final NetworkScope network;
     private final StatusReporter reporter;
     private final Finalizers finalizers;
-    /** Confined to the reconcile thread. */
-    private final Map<String, Served> exports = new HashMap<>();
-    /** Consecutive failed reconciles per export; confined to the reconcile thread. */
-    private final Map<String, Integer> failures = new HashMap<>();
-    private final ScheduledExecutorService worker;
-    private volatile SharedIndexInformer<AoeExport> informer;
+    private final BoundExports exports;
 
-    /**
-     * @param stateDirectory the engine's state directory (the state file of a deleted export is
-     *                       removed from it), or null when the engine keeps no state
-     * @param network        where engine calls open their sockets
-     */
-    public EngineAgent(KubernetesClient client, String node, Engine engine, Path stateDirectory, AoeConfig config,
-                       NetworkScope network) {
+    /** @param network where engine calls open their sockets */
+    public EngineAgent(KubernetesClient client, String node, Engine engine, AoeConfig config, NetworkScope network) {
         this.client = client;
         this.node = node;
         this.engine = engine;
-        this.stateDirectory = stateDirectory;
         this.translator = new ExportTranslator(config);
         this.policy = config.pathPolicy();
         this.network = network;
         this.reporter = new StatusReporter(client);
         this.finalizers = new Finalizers(client);
-        this.worker = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "aoe-engine-agent"));
+        this.exports = new BoundExports(client, node, RESYNC,
+                new WorkQueue("aoe-engine-agent", this::reconcile, RETRIES, FIRST_RETRY));
     }
 
-    /**
-     * Starts watching the exports bound to this node; returns once the first list is in. The
-     * informer is known before it runs: its first events (the exports already bound here, and any
-     * bound while the watch opens) are reconciled at once, and each reconcile reads its cache.
-     */
+    /** Starts watching the exports bound to this node; returns once the first list is in. */
     public void start() {
-        SharedIndexInformer<AoeExport> created = client.resources(AoeExport.class).withLabel(AoeExport.NODE_LABEL, node)
-                .runnableInformer(RESYNC.toMillis());
-        created.addEventHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(AoeExport export) {
-                enqueue(export);
-            }
-
-            @Override
-            public void onUpdate(AoeExport old, AoeExport export) {
-                enqueue(export);
-            }
-
-            @Override
-            public void onDelete(AoeExport export, boolean finalStateUnknown) {
-                enqueue(export);
-            }
-        });
-        informer = created;
         // The reconcile thread is idle while the informer lists: it loads the socket library meanwhile.
-        worker.execute(RawSocket::loadNativeLibrary);
-        long listing = System.nanoTime();
-        created.run();
-        long listed = (System.nanoTime() - listing) / 1_000_000;
-        LOG.info(() -> "engine agent on node " + node + " watching exports labelled " + AoeExport.NODE_LABEL + "="
-                + node + " (" + created.getStore().list().size() + " listed in " + listed + " ms, process up "
-                + ManagementFactory.getRuntimeMXBean().getUptime() + " ms)");
+        exports.start(RawSocket::loadNativeLibrary);
     }
 
     /** Liveness: the informer still runs (it retries its watch by itself). */
     public boolean live() {
-        SharedIndexInformer<AoeExport> i = informer;
-        return i != null && i.isRunning();
+        return exports.live();
     }
 
     /** Readiness: every export bound here in an accepted form is served or has a reported reason. */
     public boolean ready() {
-        SharedIndexInformer<AoeExport> i = informer;
-        if (i == null || !i.hasSynced()) {
-            return false;
-        }
-        return i.getStore().list().stream()
+        return exports.synced() && exports.list().stream()
                 .filter(e -> accepted(e) && !e.isMarkedForDeletion())
                 .allMatch(e -> Objects.equals(reporter.reportedGeneration(e.getMetadata().getName()),
                         e.getMetadata().getGeneration()));
     }
 
-    private void enqueue(AoeExport export) {
-        String name = export.getMetadata().getName();
-        worker.execute(() -> reconcile(name));
-    }
-
-    /** Never throws: a task that did would be dropped by the executor without a word or a retry. */
-    private void reconcile(String name) {
-        try {
-            AoeExport export = informer.getStore().getByKey(name);
-            if (export == null) {
-                unbound(name);
-            } else if (export.isMarkedForDeletion()) {
-                finish(export);
-            } else if (accepted(export)) {
-                serve(export);
-            }
-            // Otherwise a newer generation awaits the operator's verdict: keep serving the last accepted form.
-            failures.remove(name);
-        } catch (RuntimeException | IOException e) {
-            retry(name, e);
+    private void reconcile(String name) throws IOException {
+        AoeExport export = exports.get(name);
+        if (export == null) {
+            unbound(name);
+        } else if (export.isMarkedForDeletion()) {
+            finish(export);
+        } else if (accepted(export)) {
+            serve(export);
         }
-    }
-
-    /** Retries a failed reconcile with backoff, a bounded number of times; then the next change or resync does. */
-    private void retry(String name, Exception e) {
-        int failed = failures.merge(name, 1, Integer::sum);
-        if (failed > RETRIES) {
-            failures.remove(name);
-            LOG.log(Level.WARNING, name + ": " + e.getMessage() + " (retried on the next change or resync)", e);
-            return;
-        }
-        long delay = FIRST_RETRY.toMillis() << (failed - 1);
-        LOG.log(Level.WARNING, name + ": " + e.getMessage() + " (retried in " + delay + " ms)", e);
-        try {
-            worker.schedule(() -> reconcile(name), delay, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException stopping) {
-            // Closing: nothing more to retry.
-        }
+        // Otherwise a newer generation awaits the operator's verdict: keep serving the last accepted form.
     }
 
     private static boolean accepted(AoeExport export) {
@@ -210,107 +117,121 @@ public final class EngineAgent implements AutoCloseable {
         return accepted != null && accepted.equals(export.getMetadata().getGeneration());
     }
 
+    /** What the engine serves for the export called {@code name}, or null. */
+    private ExportSpec servedAs(String name) {
+        return engine.served().stream().filter(s -> s.name().equals(name)).findFirst().orElse(null);
+    }
+
+    /** What the engine serves at e{@code shelf}.{@code slot}, or null. */
+    private ExportSpec servedAt(int shelf, int slot) {
+        return engine.served().stream().filter(s -> s.shelf() == shelf && s.slot() == slot).findFirst().orElse(null);
+    }
+
     private void serve(AoeExport export) throws IOException {
-        String name = export.getMetadata().getName();
         long generation = export.getMetadata().getGeneration();
-        Served served = exports.computeIfAbsent(name, n -> remembered(export));
+        ExportSpec served = servedAs(export.getMetadata().getName());
         ExportSpec desired;
         try {
             desired = translator.translate(export);
         } catch (IllegalArgumentException e) {
-            stopServing(served);
-            reporter.report(export, EngineReports.notServing(Failure.of(e), generation, served.createdSource));
+            ExportStatus last = stop(served);
+            reporter.report(export, EngineReports.notServing(Failure.of(e), generation, createdSource(export, last)));
             return;
         }
-        if (desired.differsOnlyInSize(served.spec)) {
+        if (desired.differsOnlyInSize(served)) {
             // The same form, or a grown file.size: applied live. Every reconcile and resync measures
             // the source again, so one that grew under the export is served whole, and the report
             // is fresh from the engine (a deleted source shows). A failed grow keeps the old size
             // and is retried; its report stays at the generation before, so Serving says the new
             // one is still being applied.
             ExportStatus now = engine.grow(desired.shelf(), desired.slot(), desired.store().createSize());
-            if (now != null) {
-                served.status = now;
-                served.spec = desired;
-            }
-            reporter.report(export, EngineReports.serving(served.status, generation, served.createdSource));
+            reporter.report(export, EngineReports.serving(now, generation, createdSource(export, now)));
             return;
         }
         Optional<String> refused = policy.checkOnNode(desired.store().path(), isDevice(export));
         if (refused.isPresent()) {
-            stopServing(served);
+            ExportStatus last = stop(served);
             reporter.report(export, EngineReports.notServing(Failure.pathNotAllowed(refused.get()), generation,
-                    served.createdSource));
+                    createdSource(export, last)));
             return;
         }
         finalizers.add(export);
         // A changed form is applied by serving it anew: the state directory keeps the export's
         // config string, mask and reservations across the gap, and other exports are untouched.
-        stopServing(served);
+        ExportStatus last = stop(served);
+        ExportStatus now;
         try {
-            served.status = network.call(() -> engine.add(desired));
+            now = network.call(() -> engine.add(desired));
         } catch (Exception e) {
-            reporter.report(export, EngineReports.notServing(Failure.of(e), generation, served.createdSource));
+            reporter.report(export, EngineReports.notServing(Failure.of(e), generation, createdSource(export, last)));
             return;
         }
-        served.spec = desired;
-        served.createdSource |= served.status.createdSource();
         // Outside the engine's failure path: a refused report is retried (next change or resync),
         // never turned into a report that the export is not served.
-        reporter.report(export, EngineReports.serving(served.status, generation, served.createdSource));
+        reporter.report(export, EngineReports.serving(now, generation,
+                createdSource(export, last) || now.createdSource()));
     }
 
-    /** State for an export first seen: a restarted engine knows what it created only from its report. */
-    private static Served remembered(AoeExport export) {
-        Served served = new Served();
-        EngineReport last = export.getStatus() == null ? null : export.getStatus().getEngine();
-        served.createdSource = last != null && Boolean.TRUE.equals(last.getCreatedSource());
-        return served;
+    /**
+     * Whether the engine created the export's file: as reported before (a restarted engine knows
+     * it only from that), or as the engine says of the export it serves or just stopped.
+     */
+    private boolean createdSource(AoeExport export, ExportStatus status) {
+        return reporter.createdSource(export) || status != null && status.createdSource();
     }
 
     private static boolean isDevice(AoeExport export) {
         return export.getSpec().getSource().getDevice() != null;
     }
 
-    private void stopServing(Served served) throws IOException {
-        if (served.spec != null) {
-            engine.remove(served.spec.shelf(), served.spec.slot());
-            served.spec = null;
-            served.status = null;
-        }
+    /** Stops serving {@code served}, if anything; returns its last status, or null. */
+    private ExportStatus stop(ExportSpec served) throws IOException {
+        return served == null ? null : engine.remove(served.shelf(), served.slot());
     }
 
     /**
-     * The export is deleted: stop serving, delete the file if the engine created it and the policy
-     * says Delete, drop the persisted target state, then let the deletion proceed.
+     * The export is deleted: stop serving it and, while this engine's finalizer holds the
+     * deletion, reclaim its persisted state and (reclaimPolicy Delete) the file the engine
+     * created, then let the deletion proceed.
      */
     private void finish(AoeExport export) throws IOException {
         String name = export.getMetadata().getName();
-        Served served = exports.computeIfAbsent(name, n -> remembered(export));
-        stopServing(served);
-        if (export.hasFinalizer(AoeExport.ENGINE_FINALIZER)) {
-            AoeExportSpec spec = export.getSpec();
-            FileSource file = spec.getSource().getFile();
-            if (file != null && served.createdSource && spec.reclaimPolicy() == ReclaimPolicy.Delete) {
-                deleteCreatedFile(Path.of(file.getPath()));
-            }
-            if (stateDirectory != null) {
-                StateFile.of(stateDirectory, spec.getShelf(), spec.getSlot()).delete();
+        AoeExportSpec spec = export.getSpec();
+        boolean finalizer = export.hasFinalizer(AoeExport.ENGINE_FINALIZER);
+        ExportSpec served = servedAs(name);
+        ExportSpec there = finalizer ? servedAt(spec.getShelf(), spec.getSlot()) : null;
+        if (served != null && !served.equals(there)) {
+            stop(served);
+        }
+        if (finalizer) {
+            // Served there, it is stopped and reclaimed in one call: the engine knows whether it created
+            // the file. Another export served there (this one's move to it never accepted) is not this one's.
+            if (there == null || there.equals(served)) {
+                engine.remove(spec.getShelf(), spec.getSlot(), reclaim(export));
             }
             finalizers.remove(export);
         }
-        exports.remove(name);
         reporter.forget(name);
     }
 
-    private void deleteCreatedFile(Path file) throws IOException {
-        // Checked again: the file is deleted only where exports may live, whatever a link now says.
-        Optional<String> refused = policy.checkOnNode(file, false);
-        if (refused.isPresent()) {
-            LOG.warning(() -> "not deleting " + file + ": " + refused.get());
-        } else if (Files.deleteIfExists(file)) {
-            LOG.info(() -> "deleted " + file + ", created for the export (reclaimPolicy Delete)");
+    /** What deleting the export reclaims: its state, and with reclaimPolicy Delete the file it created. */
+    private Reclaim reclaim(AoeExport export) throws IOException {
+        AoeExportSpec spec = export.getSpec();
+        FileSource file = spec.getSource().getFile();
+        boolean created = reporter.createdSource(export);
+        if (file == null || spec.reclaimPolicy() != ReclaimPolicy.Delete) {
+            return Reclaim.STATE;
         }
+        Path path = Path.of(file.getPath());
+        // Checked again: the file is deleted only where exports may live, whatever a link now says.
+        Optional<String> refused = policy.checkOnNode(path, false);
+        if (refused.isPresent()) {
+            if (created) {
+                LOG.warning(() -> "not deleting " + path + ": " + refused.get());
+            }
+            return Reclaim.STATE;
+        }
+        return Reclaim.stateAndCreatedFile(path, created);
     }
 
     /**
@@ -318,10 +239,7 @@ public final class EngineAgent implements AutoCloseable {
      * and release the finalizer, which only this engine would remove.
      */
     private void unbound(String name) throws IOException {
-        Served served = exports.remove(name);
-        if (served != null) {
-            stopServing(served);
-        }
+        stop(servedAs(name));
         reporter.forget(name);
         AoeExport current = client.resources(AoeExport.class).withName(name).get();
         Map<String, String> labels = current == null ? null : current.getMetadata().getLabels();
@@ -335,19 +253,8 @@ public final class EngineAgent implements AutoCloseable {
      * reports say the engine stopped, so status never claims a service that is gone.
      */
     @Override
-    public void close() throws IOException {
-        if (informer != null) {
-            informer.close();
-        }
-        try {
-            worker.submit(this::stopAll).get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            LOG.log(Level.WARNING, "stopping the exports: " + e.getMessage(), e);
-        } finally {
-            worker.shutdownNow();
-        }
+    public void close() {
+        exports.close(this::stopAll, STOP_TIMEOUT);
     }
 
     /**
@@ -358,49 +265,18 @@ public final class EngineAgent implements AutoCloseable {
      */
     private void stopAll() {
         Map<AoeExport, EngineReport> stopped = new HashMap<>();
-        for (Map.Entry<String, Served> entry : exports.entrySet()) {
-            Served served = entry.getValue();
-            if (served.spec == null) {
-                continue;
-            }
+        for (ExportSpec served : engine.served()) {
             try {
-                stopServing(served);
-                AoeExport export = informer.getStore().getByKey(entry.getKey());
+                ExportStatus last = stop(served);
+                AoeExport export = exports.get(served.name());
                 if (export != null) {
                     stopped.put(export, EngineReports.stopped(export.getMetadata().getGeneration(),
-                            served.createdSource));
+                            createdSource(export, last)));
                 }
             } catch (RuntimeException | IOException e) {
-                LOG.log(Level.WARNING, entry.getKey() + ": while stopping: " + e.getMessage(), e);
+                LOG.log(Level.WARNING, served.name() + ": while stopping: " + e.getMessage(), e);
             }
         }
-        exports.clear();
-        reportAll(stopped);
-    }
-
-    private void reportAll(Map<AoeExport, EngineReport> reports) {
-        if (reports.isEmpty()) {
-            return;
-        }
-        ExecutorService writers = Executors.newFixedThreadPool(Math.min(reports.size(), STOP_REPORT_WRITERS));
-        try {
-            List<Callable<Void>> writes = reports.entrySet().stream().map(r -> (Callable<Void>) () -> {
-                reporter.report(r.getKey(), r.getValue());
-                return null;
-            }).toList();
-            for (Future<Void> write : writers.invokeAll(writes, STOP_REPORTS.toMillis(), TimeUnit.MILLISECONDS)) {
-                try {
-                    write.get();
-                } catch (CancellationException e) {
-                    LOG.warning("stopping: a status report took longer than " + STOP_REPORTS.toMillis() + " ms; left");
-                } catch (ExecutionException e) {
-                    LOG.log(Level.WARNING, "stopping: a status report failed: " + e.getCause().getMessage(), e);
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            writers.shutdownNow();
-        }
+        reporter.reportAll(stopped, STOP_REPORT_WRITERS, STOP_REPORTS);
     }
 }

@@ -8,10 +8,20 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Writes {@code status.engine}, the only status field the engine owns, as a JSON merge patch of
@@ -21,7 +31,9 @@ import java.util.concurrent.ConcurrentHashMap;
 final class StatusReporter {
     private static final String STATUS = "status";
     private static final String ENGINE = "engine";
+    private static final Logger LOG = Logger.getLogger(StatusReporter.class.getName());
     private static final String GENERATION = "generation";
+    private static final String CREATED_SOURCE = "createdSource";
     private static final ObjectMapper JSON = new ObjectMapper();
     /**
      * Every field of a report. A merge patch keeps fields it does not mention, so a field the new
@@ -61,6 +73,49 @@ final class StatusReporter {
     Long reportedGeneration(String name) {
         Map<String, Object> fields = written.get(name);
         return fields == null ? null : ((Number) fields.get(GENERATION)).longValue();
+    }
+
+    /**
+     * Whether the engine created the export's file, as last reported: by this agent, else in the
+     * export's status (written by an earlier engine, which may have created it).
+     */
+    boolean createdSource(AoeExport export) {
+        Map<String, Object> fields = written.get(export.getMetadata().getName());
+        if (fields != null) {
+            return Boolean.TRUE.equals(fields.get(CREATED_SOURCE));
+        }
+        EngineReport last = export.getStatus() == null ? null : export.getStatus().getEngine();
+        return last != null && Boolean.TRUE.equals(last.getCreatedSource());
+    }
+
+    /**
+     * Writes every report at once, with up to {@code writers} threads, for at most {@code timeout}:
+     * a report not written in time is left (and logged) for the next writer to correct.
+     */
+    void reportAll(Map<AoeExport, EngineReport> reports, int writers, Duration timeout) {
+        if (reports.isEmpty()) {
+            return;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(reports.size(), writers));
+        try {
+            List<Callable<Void>> writes = reports.entrySet().stream().map(r -> (Callable<Void>) () -> {
+                report(r.getKey(), r.getValue());
+                return null;
+            }).toList();
+            for (Future<Void> write : pool.invokeAll(writes, timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                try {
+                    write.get();
+                } catch (CancellationException e) {
+                    LOG.warning("a status report took longer than " + timeout.toMillis() + " ms; left");
+                } catch (ExecutionException e) {
+                    LOG.log(Level.WARNING, "a status report failed: " + e.getCause().getMessage(), e);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     void forget(String name) {

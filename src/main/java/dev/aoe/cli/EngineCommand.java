@@ -60,7 +60,7 @@ public class EngineCommand implements Callable<Integer> {
         }
         Path state = stateDirectory != null ? stateDirectory : Path.of(config.engine().stateDirectory());
         try (Engine engine = new Engine(state, node, ADDRESS_PROBE);
-             EngineAgent agent = new EngineAgent(client.get(), node, engine, state, config, NetworkScope.CURRENT)) {
+             EngineAgent agent = new EngineAgent(client.get(), node, engine, config, NetworkScope.CURRENT)) {
             engine.listen(new EngineMeters(registry));
             try {
                 agent.start();

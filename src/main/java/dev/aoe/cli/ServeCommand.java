@@ -13,7 +13,6 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -72,22 +71,21 @@ public class ServeCommand implements Callable<Integer> {
         try (Engine engine = engineOptions.engine()) {
             // Counted whether or not anything scrapes: reading the counters is all metrics add.
             engine.listen(new EngineMeters(registry));
-            List<ExportSpec> serving = new ArrayList<>();
             for (ExportSpec spec : specs) {
                 try {
                     ExportStatus s = engine.add(spec);
-                    serving.add(spec);
                     System.out.println(Cli.describe(s, spec));
                 } catch (IOException | IllegalArgumentException e) {
                     Cli.fail("serve", spec.target() + ": " + e.getMessage());
                 }
             }
-            if (serving.isEmpty()) {
+            int serving = engine.served().size();
+            if (serving == 0) {
                 return Cli.FAILED;
             }
-            ServeReload reload = new ServeReload(engine, exportsFile, serving);
+            ServeReload reload = new ServeReload(engine, exportsFile);
             sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> reload.reload());
-            System.out.println("serving " + serving.size() + " of " + specs.size() + " export(s); Ctrl-C stops,"
+            System.out.println("serving " + serving + " of " + specs.size() + " export(s); Ctrl-C stops,"
                     + " SIGHUP reloads");
             Cli.waitForStop();
         }

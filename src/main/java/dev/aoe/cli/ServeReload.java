@@ -26,17 +26,16 @@ final class ServeReload {
     private final Engine engine;
     /** The exports file, or null for the single export of the command line. */
     private final Path exportsFile;
-    /** What is served, by target name. */
-    private final Map<String, ExportSpec> served = new LinkedHashMap<>();
 
-    ServeReload(Engine engine, Path exportsFile, List<ExportSpec> served) {
+    ServeReload(Engine engine, Path exportsFile) {
         this.engine = engine;
         this.exportsFile = exportsFile;
-        served.forEach(s -> this.served.put(s.target(), s));
     }
 
     /** Runs one reload; reports on standard output and error, never throws. */
     synchronized void reload() {
+        Map<String, ExportSpec> served = new LinkedHashMap<>();
+        engine.served().forEach(s -> served.put(s.target(), s));
         List<ExportSpec> wanted;
         try {
             wanted = exportsFile == null ? List.copyOf(served.values()) : ExportsFile.read(exportsFile);
@@ -46,7 +45,7 @@ final class ServeReload {
         }
         Map<String, ExportSpec> next = new LinkedHashMap<>();
         wanted.forEach(s -> next.put(s.target(), s));
-        for (ExportSpec gone : new ArrayList<>(served.values())) {
+        for (ExportSpec gone : served.values()) {
             if (!next.containsKey(gone.target())) {
                 stop(gone);
             }
@@ -68,7 +67,6 @@ final class ServeReload {
     private void add(ExportSpec spec) {
         try {
             ExportStatus s = engine.add(spec);
-            served.put(spec.target(), spec);
             System.out.println("serve: reload: added " + Cli.describe(s, spec));
         } catch (IOException | RuntimeException e) {
             Cli.fail("serve", "reload: " + spec.target() + ": " + e.getMessage());
@@ -82,14 +80,12 @@ final class ServeReload {
         } catch (IOException e) {
             Cli.fail("serve", "reload: stopping " + spec.target() + ": " + e.getMessage());
         }
-        served.remove(spec.target());
     }
 
     private void grow(ExportSpec spec) {
         try {
             long before = engine.status(spec.shelf(), spec.slot()).sizeBytes();
             ExportStatus now = engine.grow(spec.shelf(), spec.slot(), spec.store().createSize());
-            served.put(spec.target(), spec);
             if (now.sizeBytes() != before) {
                 System.out.println("serve: reload: " + spec.target() + " grew from " + before + " to "
                         + now.sizeBytes() + " bytes (" + now.sizeBytes() / 512 + " sectors)");

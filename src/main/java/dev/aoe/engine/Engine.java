@@ -133,7 +133,7 @@ public final class Engine implements Closeable {
             if (store != null && !exports.containsKey(name)) {
                 store.close();
                 if (store.created()) {
-                    Files.deleteIfExists(spec.store().path());
+                    deleteCreated(spec.store().path());
                 }
             }
             if (!exports.containsKey(name)) {
@@ -147,10 +147,29 @@ public final class Engine implements Closeable {
 
     /** Stops serving e{@code shelf}.{@code slot}; returns its last status, or null if not served. */
     public synchronized ExportStatus remove(int shelf, int slot) throws IOException {
+        return remove(shelf, slot, Reclaim.NOTHING);
+    }
+
+    /**
+     * Stops serving e{@code shelf}.{@code slot}, if served, and deletes what {@code reclaim} says:
+     * the persisted state, and the file the export created. Returns its last status, or null if
+     * not served.
+     */
+    public synchronized ExportStatus remove(int shelf, int slot, Reclaim reclaim) throws IOException {
         Export export = exports.remove(TargetAddress.name(shelf, slot));
-        if (export == null) {
-            return null;
+        boolean created = reclaim.createdBefore() || export != null && export.store.created()
+                && export.spec.store().path().equals(reclaim.file());
+        ExportStatus last = export == null ? null : stop(export);
+        if (reclaim.file() != null && created) {
+            deleteCreated(reclaim.file());
         }
+        if (reclaim.state() && stateDirectory != null) {
+            StateFile.of(stateDirectory, shelf, slot).delete();
+        }
+        return last;
+    }
+
+    private ExportStatus stop(Export export) throws IOException {
         ExportStatus last = status(export);
         listener.stopped(export, List.of(export.ports));
         for (Port port : export.ports) {
@@ -162,6 +181,13 @@ public final class Engine implements Closeable {
         export.close();
         LOG.info(() -> export.target + " no longer served");
         return last;
+    }
+
+    /** Deletes a file the engine created for an export; the one place such a file is deleted. */
+    private static void deleteCreated(Path file) throws IOException {
+        if (Files.deleteIfExists(file)) {
+            LOG.info(() -> "deleted " + file + ", created for its export");
+        }
     }
 
     /**
@@ -188,6 +214,11 @@ public final class Engine implements Closeable {
     public synchronized ExportStatus status(int shelf, int slot) {
         Export export = exports.get(TargetAddress.name(shelf, slot));
         return export == null ? null : status(export);
+    }
+
+    /** What is served: the spec each export was added with, in the order added. */
+    public synchronized List<ExportSpec> served() {
+        return exports.values().stream().map(e -> e.spec).toList();
     }
 
     public synchronized List<ExportStatus> status() {

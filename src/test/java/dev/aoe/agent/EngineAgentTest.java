@@ -102,7 +102,7 @@ class EngineAgentTest {
     }
 
     private EngineAgent newAgent() {
-        return new EngineAgent(agentClient, NODE, engine, state,
+        return new EngineAgent(agentClient, NODE, engine,
                 TestConfig.of(Map.of("aoe.policy.file-roots", files.toString())),
                 action -> NetNs.call(pair.namespaceA(), action));
     }
@@ -409,7 +409,7 @@ class EngineAgentTest {
         try (LoopDevices loops = new LoopDevices(dir)) {
             Path device = loops.attach("backing.img", MIB);
             agent.close();
-            agent = new EngineAgent(agentClient, NODE, engine, state, TestConfig.of(Map.of(
+            agent = new EngineAgent(agentClient, NODE, engine, TestConfig.of(Map.of(
                     "aoe.policy.file-roots", files.toString(), "aoe.policy.device-roots", device.getParent().toString())),
                     action -> NetNs.call(pair.namespaceA(), action));
             agent.start();
@@ -497,6 +497,43 @@ class EngineAgentTest {
         assertFalse(Files.exists(image), "the created file is deleted");
         assertFalse(Files.exists(StateFile.of(state, 1, 0).path()), "the state file is deleted");
         assertNotAnswering(initiator, 1, 0);
+    }
+
+    @Test
+    void deletionKeepsAFileTheEngineDidNotCreate() throws Exception {
+        Path image = Files.write(files.resolve("kept.img"), new byte[(int) MIB]);
+        create("kept", 1, 1, image.toString(), true);
+        editSpec("kept", s -> s.setReclaimPolicy(ReclaimPolicy.Delete));
+        accept("kept");
+        EngineReport report = awaitServing("kept", get("kept").getMetadata().getGeneration());
+        assertFalse(Boolean.TRUE.equals(report.getCreatedSource()), "the file was there before");
+
+        client.resources(AoeExport.class).withName("kept").delete();
+        await().atMost(Duration.ofSeconds(10)).until(() -> get("kept") == null);
+        assertTrue(Files.exists(image), "reclaimPolicy Delete removes only a file the export created");
+        assertFalse(Files.exists(StateFile.of(state, 1, 1).path()), "the state file is deleted");
+    }
+
+    @Test
+    void aRestartedEngineDeletesTheFileAnEarlierOneCreated() throws Exception {
+        Path image = files.resolve("earlier.img");
+        create("earlier", 1, 2, image.toString(), true);
+        editSpec("earlier", s -> s.setReclaimPolicy(ReclaimPolicy.Delete));
+        accept("earlier");
+        long generation = get("earlier").getMetadata().getGeneration();
+        assertEquals(Boolean.TRUE, awaitServing("earlier", generation).getCreatedSource());
+        agent.close();
+        engine.close();
+        engine = new Engine(state, "testhost", PROBE);
+        agent = newAgent();
+        agent.start();
+        awaitServing("earlier", generation);
+        assertEquals(Boolean.TRUE, get("earlier").getStatus().getEngine().getCreatedSource(),
+                "known from the last report: the new engine opened an existing file");
+
+        client.resources(AoeExport.class).withName("earlier").delete();
+        await().atMost(Duration.ofSeconds(10)).until(() -> get("earlier") == null);
+        assertFalse(Files.exists(image), "the file an earlier engine created is deleted");
     }
 
     @Test
