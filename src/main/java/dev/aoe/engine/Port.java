@@ -24,6 +24,7 @@ final class Port implements Link, PortCounters, Closeable {
     private static final int POOL_FRAMES = 512;
     /** Kernel buffering per frame at jumbo MTU (vblade's README: about 16 KiB each). */
     private static final int SOCKET_BYTES_PER_FRAME = 16 * 1024;
+    /** How long the receive loop waits for a free frame before it checks whether the port is closing. */
     private static final long POOL_WAIT_MILLIS = 100;
     /**
      * Replies the receive loop sends per system call. Fewer than a received batch: the
@@ -40,6 +41,8 @@ final class Port implements Link, PortCounters, Closeable {
     private final ReceiveBatch batch = new ReceiveBatch(pool);
     /** Receive-thread only: the replies it answers itself, sent in groups and at the end of each batch. */
     private final Replies replies;
+    /** Every thread's replies on this socket, for the count of frames sent. */
+    private final ReplySenders senders;
     /** Receive-thread only: exports given requests in this batch, woken once it is dispatched. */
     private final Wakeups wakeups = new Wakeups(RawSocket.MAX_BATCH);
     private final Thread receiver;
@@ -48,7 +51,6 @@ final class Port implements Link, PortCounters, Closeable {
     private volatile boolean closed;
     /** Receive-thread only: the last receive failed (logged once per failure streak). */
     private boolean failing;
-    private final ReplySenders senders;
     private final AtomicLong announcementsSent = new AtomicLong();
     /** Kernel drops read so far (reading them resets the kernel's count); guarded by {@code this}. */
     private long framesDropped;
