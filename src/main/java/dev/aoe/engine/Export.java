@@ -22,12 +22,12 @@ import java.util.logging.Logger;
 /**
  * A served export: its target, its store and its own I/O threads. A port hands it the frames
  * it accepts, and the export decides where each is answered: on the receive thread when that
- * cannot hold anything up, or queued here, so a slow or stalled source delays only its own export. An I/O thread takes the
- * queued requests in batches: it writes a batch, makes its writes durable with one flush, and
- * sends its replies with one system call. Several threads per export let reads that miss the
- * page cache wait for the disk in parallel, and their writes share flushes too (group commit).
- * An export starts with one I/O thread and adds more, up to its maximum, only while requests
- * wait with every thread busy: an idle export costs one thread.
+ * cannot hold anything up, or queued here, so a slow or stalled source delays only its own
+ * export. An I/O thread takes the queued requests in batches: it writes a batch, makes its
+ * writes durable with one flush, and sends its replies with one system call. Several threads
+ * per export let reads that miss the page cache wait for the disk in parallel, and their writes
+ * share flushes too (group commit). An export starts with one I/O thread and adds more, up to
+ * its maximum, only while requests wait with every thread busy: an idle export costs one thread.
  * <p>
  * An export may be served on several ports (paths) at once; its state, store and threads are
  * shared by all of them, and each reply leaves by the port its request came in on.
