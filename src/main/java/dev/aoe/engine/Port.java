@@ -138,8 +138,12 @@ final class Port implements Link, PortCounters, Closeable {
         }
         try {
             for (long destination : target.announcementDestinations()) {
-                if (send(frame, target.writeAnnouncement(frame.buffer, this, destination))) {
+                try {
+                    socket.send(frame.buffer, target.writeAnnouncement(frame.buffer, this, destination));
                     announcementsSent.incrementAndGet();
+                } catch (IOException e) {
+                    // A lost announcement costs little: initiators also find the target by asking.
+                    LOG.log(Level.FINE, interfaceName() + ": send failed", e);
                 }
             }
         } finally {
@@ -242,18 +246,6 @@ final class Port implements Link, PortCounters, Closeable {
         } else {
             // Lone: nothing behind it in this receive call, and no other export on the port to hold up.
             first.offer(frame, alone && current.length == 1, replies, wakeups);
-        }
-    }
-
-    /** Sends one frame; returns whether it went out. */
-    private boolean send(Frame frame, int length) {
-        try {
-            socket.send(frame.buffer, length);
-            return true;
-        } catch (IOException e) {
-            // A lost reply is retransmitted by the initiator; the engine keeps serving.
-            LOG.log(Level.FINE, interfaceName() + ": send failed", e);
-            return false;
         }
     }
 
