@@ -14,11 +14,6 @@ import java.nio.ByteBuffer;
  * for three minutes and then takes the whole device down.
  */
 public final class AtaDevice {
-    /** Returned instead of a reply length when the request deserves AoE error 2 (Bad Argument). */
-    public static final int BAD_ARGUMENT = -1;
-    /** Returned by {@link #executeCached} for a request that would wait for the disk. */
-    public static final int WOULD_BLOCK = -2;
-
     private final BlockStore store;
     private final IdentifyBlock identify;
     private final IoFailures failures;
@@ -34,7 +29,7 @@ public final class AtaDevice {
         this.failures = failures;
     }
 
-    /** True for the commands that touch the store and so may block (run on an I/O thread). */
+    /** True for the commands that touch the store and so may block; {@link #executeNow} answers no others. */
     public static boolean mayBlock(int opcode) {
         return Ata.isRead(opcode) || Ata.isWrite(opcode) || Ata.isFlush(opcode);
     }
@@ -43,7 +38,7 @@ public final class AtaDevice {
      * Executes the request in {@code f[0, length)}, which has at least the ATA header.
      *
      * @param maxSectors the sectors per frame this target advertises and can receive
-     * @return the reply length, or {@link #BAD_ARGUMENT}
+     * @return the reply length, or {@link Outcome#BAD_ARGUMENT}
      */
     public int execute(ByteBuffer f, int length, int maxSectors) {
         return execute(f, length, maxSectors, true, null);
@@ -65,11 +60,12 @@ public final class AtaDevice {
     }
 
     /**
-     * Like {@link #execute}, for a thread that must not block: answers a read only if the store
-     * holds its data in the page cache, and returns {@link #WOULD_BLOCK} for other reads, writes
-     * and flushes, leaving the request for {@link #execute} on a thread that may wait.
+     * Like {@link #execute}, for a thread that must not block: answers what needs no disk, and a
+     * read only if the store holds its data in the page cache. Other reads, writes and flushes
+     * return {@link Outcome#WOULD_BLOCK}, leaving the request for {@link #execute} on a thread
+     * that may wait.
      */
-    public int executeCached(ByteBuffer f, int length, int maxSectors) {
+    public int executeNow(ByteBuffer f, int length, int maxSectors) {
         return execute(f, length, maxSectors, false, null);
     }
 
@@ -77,17 +73,17 @@ public final class AtaDevice {
         int opcode = AtaArg.command(f);
         int count = AtaArg.sectorCount(f);
         if (count > maxSectors) {
-            return BAD_ARGUMENT;
+            return Outcome.BAD_ARGUMENT;
         }
         if (opcode == Ata.IDENTIFY_DEVICE) {
             if (count != 1 || f.capacity() < AtaArg.DATA + Ata.SECTOR_SIZE) {
-                return BAD_ARGUMENT;
+                return Outcome.BAD_ARGUMENT;
             }
             identify.writeTo(f, AtaArg.DATA, store.sectors());
             return reply(f, Ata.STATUS_OK, 0, 0, AtaArg.DATA + Ata.SECTOR_SIZE);
         }
         if (!canWait && mayBlock(opcode) && !Ata.isRead(opcode)) {
-            return WOULD_BLOCK;
+            return Outcome.WOULD_BLOCK;
         }
         if (Ata.isRead(opcode) || Ata.isWrite(opcode)) {
             return transfer(f, length, opcode, count, canWait, unflushed);
@@ -112,7 +108,7 @@ public final class AtaDevice {
         boolean write = Ata.isWrite(opcode);
         int bytes = count * Ata.SECTOR_SIZE;
         if (write && length < AtaArg.DATA + bytes) {
-            return BAD_ARGUMENT;
+            return Outcome.BAD_ARGUMENT;
         }
         long lba = Ata.maskLba(opcode, AtaArg.lba(f));
         if (lba + count > store.sectors()) {
@@ -134,7 +130,7 @@ public final class AtaDevice {
                 store.read(lba, f);
             } else if (!store.tryReadCached(lba, f)) {
                 f.clear();
-                return WOULD_BLOCK;
+                return Outcome.WOULD_BLOCK;
             }
         } catch (IOException | RuntimeException e) {
             f.clear();

@@ -15,9 +15,7 @@ import dev.aoe.responder.TargetState;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -126,9 +124,9 @@ public final class Engine implements Closeable {
                     + export.store.sectors() + " sectors" + (export.store.readOnly() ? ", read-only" : "")
                     + ", write cache " + export.store.writeCache());
             if (up.size() < paths.size()) {
-                LOG.warning(() -> name + ": " + downPaths(export.paths()) + " down; served there once the link is up");
+                LOG.warning(() -> name + ": " + export.downPaths() + " down; served there once the link is up");
             }
-            return status(export);
+            return export.status();
         } catch (IOException | RuntimeException e) {
             if (store != null && !exports.containsKey(name)) {
                 store.close();
@@ -170,7 +168,7 @@ public final class Engine implements Closeable {
     }
 
     private ExportStatus stop(Export export) throws IOException {
-        ExportStatus last = status(export);
+        ExportStatus last = export.status();
         listener.stopped(export, List.of(export.ports));
         for (Port port : export.ports) {
             if (port.remove(export)) {
@@ -207,13 +205,13 @@ public final class Engine implements Closeable {
             LOG.info(() -> export.target + " grew from " + before + " to " + after + " sectors ("
                     + Sizes.format(after * FileStore.SECTOR_SIZE) + ")");
         }
-        return status(export);
+        return export.status();
     }
 
     /** The status of e{@code shelf}.{@code slot}, or null if not served. */
     public synchronized ExportStatus status(int shelf, int slot) {
         Export export = exports.get(TargetAddress.name(shelf, slot));
-        return export == null ? null : status(export);
+        return export == null ? null : export.status();
     }
 
     /** What is served: the spec each export was added with, in the order added. */
@@ -224,50 +222,9 @@ public final class Engine implements Closeable {
     public synchronized List<ExportStatus> status() {
         List<ExportStatus> all = new ArrayList<>();
         for (Export e : exports.values()) {
-            all.add(status(e));
+            all.add(e.status());
         }
         return all;
-    }
-
-    private static ExportStatus status(Export e) {
-        Path source = e.spec.store().path();
-        boolean gone = sourceGone(source, e.store.sourceKey());
-        List<PathStatus> paths = e.paths();
-        String down = downPaths(paths);
-        String message = gone
-                ? "the file " + source + " was deleted or replaced while served; initiators still see the old data"
-                        + " until the export is re-created"
-                : "served on " + e.spec.interfaceName() + " as " + e.target
-                        + (down.isEmpty() ? "" : "; link down on " + down);
-        if (gone && !e.sourceGoneLogged) {
-            e.sourceGoneLogged = true;
-            LOG.warning(e.target + ": " + message);
-        }
-        PathStatus shown = paths.stream().filter(PathStatus::up).findFirst().orElse(paths.get(0));
-        return new ExportStatus(e.target.toString(), e.spec.interfaceName(), true,
-                gone ? ExportStatus.SOURCE_DELETED : ExportStatus.SERVING, message,
-                shown.mac(), shown.mtu(), shown.sectorsPerFrame(),
-                e.store.sectors() * FileStore.SECTOR_SIZE, e.store.readOnly(), e.store.writeCache().name(),
-                e.since, e.store.created(), paths);
-    }
-
-    /** The interfaces of the paths that are down, comma separated; empty when all are up. */
-    private static String downPaths(List<PathStatus> paths) {
-        return String.join(",", paths.stream().filter(p -> !p.up()).map(PathStatus::interfaceName).toList());
-    }
-
-    /** True when {@code path} no longer names the file opened as {@code key}; false when that cannot be told. */
-    private static boolean sourceGone(Path path, Object key) {
-        if (key == null) {
-            return false;
-        }
-        try {
-            return !key.equals(Files.readAttributes(path, BasicFileAttributes.class).fileKey());
-        } catch (NoSuchFileException e) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     @Override

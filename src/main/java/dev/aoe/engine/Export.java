@@ -1,8 +1,10 @@
 package dev.aoe.engine;
 
+import dev.aoe.ata.Outcome;
 import dev.aoe.ata.UnflushedWrites;
 import dev.aoe.protocol.MacAddress;
 import dev.aoe.store.FileStore;
+import dev.aoe.store.WriteCache;
 import dev.aoe.responder.Target;
 import dev.aoe.responder.TargetCounts;
 
@@ -12,18 +14,20 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * A served export: its target, its store and its own I/O threads. Requests that touch a disk
- * queue here, so a slow or stalled source delays only its own export. An I/O thread takes the
- * queued requests in batches: it writes a batch, makes its writes durable with one flush, and
- * sends its replies with one system call. Several threads per export let reads that miss the
- * page cache wait for the disk in parallel, and their writes share flushes too (group commit).
- * An export starts with one I/O thread and adds more, up to its maximum, only while requests
- * wait with every thread busy: an idle export costs one thread.
+ * A served export: its target, its store and its own I/O threads. A port hands it the frames
+ * it accepts, and the export decides where each is answered: on the receive thread when that
+ * cannot hold anything up, or queued here, so a slow or stalled source delays only its own
+ * export. An I/O thread takes the queued requests in batches: it writes a batch, makes its
+ * writes durable with one flush, and sends its replies with one system call. Several threads
+ * per export let reads that miss the page cache wait for the disk in parallel, and their writes
+ * share flushes too (group commit). An export starts with one I/O thread and adds more, up to
+ * its maximum, only while requests wait with every thread busy: an idle export costs one thread.
  * <p>
  * An export may be served on several ports (paths) at once; its state, store and threads are
  * shared by all of them, and each reply leaves by the port its request came in on.
@@ -40,9 +44,9 @@ final class Export implements ExportCounters, Closeable {
     final FileStore store;
     /** The ports it is served on, in the order the spec names their interfaces. */
     final Port[] ports;
-    /** The source was found deleted or replaced and that was logged; guarded by the engine. */
-    boolean sourceGoneLogged;
-    final Instant since = Instant.now();
+    /** The source was found deleted or replaced, and that was logged. */
+    private final AtomicBoolean sourceGoneLogged = new AtomicBoolean();
+    private final Instant since = Instant.now();
     private final RequestQueue queue;
     /** The I/O threads started so far, in order; guarded by {@code this}. */
     private final Thread[] workers;
@@ -92,10 +96,42 @@ final class Export implements ExportCounters, Closeable {
     }
 
     /**
-     * Queues a request for the I/O threads, or drops it when the queue is full; the receive
-     * loop calls {@link #wake()} once it has queued its batch.
+     * Whether the export takes the frame (see {@link Target#accepts}); what it refuses is counted
+     * in the block of the frame's receive thread.
      */
-    void submit(Frame frame) {
+    boolean accepts(Frame frame) {
+        return target.accepts(frame.buffer, frame.length, receiveCounts(frame.port));
+    }
+
+    /**
+     * Answers an accepted frame on the calling receive thread, or queues it for the I/O threads
+     * and notes the export in {@code wakeups}, woken once the receive loop's batch is dispatched.
+     * What cannot block is answered here: requests answered from memory, and reads whose data is
+     * in the page cache, so a window-1 request costs no hand-off to another thread.
+     * <p>
+     * A {@code lone} request (alone in its receive call, for the only export on its port) with
+     * the I/O threads idle has nothing to overlap with and no other export to hold up: it is
+     * answered here even if it waits for the disk, which saves the two thread switches of a
+     * hand-off (a durable write at window 1, e.g. a database's commits). Write-back exports
+     * keep the hand-off: their writes are cheap, and batching them on an I/O thread measured
+     * faster than mixing both.
+     *
+     * @param replies the receive thread's replies, where an answer goes
+     */
+    void offer(Frame frame, boolean lone, Replies replies, Wakeups wakeups) {
+        TargetCounts counts = receiveCounts(frame.port);
+        boolean mayWait = lone && inFlight.get() == 0 && store.writeCache() == WriteCache.OFF;
+        int n = answer(frame, mayWait, null, counts);
+        if (n == Outcome.WOULD_BLOCK) {
+            queue(frame);
+            wakeups.add(this);
+        } else {
+            replies.put(frame, n, counts);
+        }
+    }
+
+    /** Queues a request for the I/O threads without waking one, or drops it when the queue is full. */
+    private void queue(Frame frame) {
         if (!closed && queue.offer(frame)) {
             inFlight.incrementAndGet();
         } else {
@@ -103,11 +139,7 @@ final class Export implements ExportCounters, Closeable {
         }
     }
 
-    /** Whether the I/O threads have nothing queued and nothing unanswered. */
-    boolean idle() {
-        return inFlight.get() == 0;
-    }
-
+    /** Wakes an I/O thread for what the receive loop queued. */
     void wake() {
         queue.wake();
     }
@@ -149,7 +181,7 @@ final class Export implements ExportCounters, Closeable {
             for (int i = 0; i < n; i++) {
                 Frame frame = batch[i];
                 batch[i] = null;
-                answer(frame, replies, unflushed, own);
+                replies[pathOf(frame.port)].put(frame, answer(frame, true, unflushed, own), own);
             }
             // Every write of the batch is durable before any of its replies leaves.
             unflushed.settle();
@@ -160,15 +192,25 @@ final class Export implements ExportCounters, Closeable {
         }
     }
 
-    private void answer(Frame frame, Replies[] replies, UnflushedWrites unflushed, TargetCounts own) {
-        int length;
+    /**
+     * Rewrites the request into its reply on the calling thread, counting it in {@code counts};
+     * without {@code mayWait}, only if that cannot block ({@link Target#handleNow}). With {@code
+     * unflushed}, durable writes wait for its settle (an I/O thread's batch).
+     *
+     * @return the reply length, {@link Outcome#NO_REPLY} or {@link Outcome#WOULD_BLOCK}
+     */
+    private int answer(Frame frame, boolean mayWait, UnflushedWrites unflushed, TargetCounts counts) {
         try {
-            length = target.handle(frame.buffer, frame.length, unflushed, frame.port, own);
+            if (!mayWait) {
+                return target.handleNow(frame.buffer, frame.length, frame.port, counts);
+            }
+            return unflushed == null ? target.handle(frame.buffer, frame.length, frame.port, counts)
+                    : target.handle(frame.buffer, frame.length, unflushed, frame.port, counts);
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, target + ": request failed", e);
-            length = Target.NO_REPLY;
+            // A frame the code did not foresee must never stop the threads that serve the export.
+            LOG.log(Level.WARNING, target + ": frame dropped after an internal error", e);
+            return Outcome.NO_REPLY;
         }
-        replies[pathOf(frame.port)].put(frame, length, own);
     }
 
     /** The index of {@code port} among this export's ports; a frame only comes from one of them. */
@@ -182,7 +224,7 @@ final class Export implements ExportCounters, Closeable {
     }
 
     /** The counter block of {@code port}'s receive thread. */
-    TargetCounts receiveCounts(Port port) {
+    private TargetCounts receiveCounts(Port port) {
         return receiveCounts[pathOf(port)];
     }
 
@@ -203,8 +245,40 @@ final class Export implements ExportCounters, Closeable {
         return false;
     }
 
+    /**
+     * How the export is served now: its source, size and paths as initiators see them. Logs,
+     * once, that its source file was found deleted or replaced.
+     */
+    ExportStatus status() {
+        boolean gone = store.sourceGone();
+        List<PathStatus> paths = paths();
+        String down = interfacesDown(paths);
+        String message = gone
+                ? "the file " + store.path() + " was deleted or replaced while served; initiators still see the old data"
+                        + " until the export is re-created"
+                : "served on " + spec.interfaceName() + " as " + target + (down.isEmpty() ? "" : "; link down on " + down);
+        if (gone && sourceGoneLogged.compareAndSet(false, true)) {
+            LOG.warning(target + ": " + message);
+        }
+        PathStatus shown = paths.stream().filter(PathStatus::up).findFirst().orElse(paths.get(0));
+        return new ExportStatus(target.toString(), spec.interfaceName(), true,
+                gone ? ExportStatus.SOURCE_DELETED : ExportStatus.SERVING, message,
+                shown.mac(), shown.mtu(), shown.sectorsPerFrame(),
+                store.sectors() * FileStore.SECTOR_SIZE, store.readOnly(), store.writeCache().name(),
+                since, store.created(), paths);
+    }
+
+    /** The interfaces of the paths whose link is down, comma separated; empty when all are up. */
+    String downPaths() {
+        return interfacesDown(paths());
+    }
+
+    private static String interfacesDown(List<PathStatus> paths) {
+        return String.join(",", paths.stream().filter(p -> !p.up()).map(PathStatus::interfaceName).toList());
+    }
+
     /** Each path as initiators on it see the export now. */
-    List<PathStatus> paths() {
+    private List<PathStatus> paths() {
         List<PathStatus> paths = new ArrayList<>(ports.length);
         for (Port p : ports) {
             paths.add(new PathStatus(p.interfaceName(), MacAddress.format(p.mac()), p.refreshMtu(), p.sectorsPerFrame(),

@@ -1,7 +1,7 @@
 package dev.aoe.engine;
 
+import dev.aoe.ata.Outcome;
 import dev.aoe.net.RawSocket;
-import dev.aoe.responder.Target;
 import dev.aoe.responder.TargetCounts;
 
 import java.io.IOException;
@@ -41,10 +41,10 @@ final class Replies {
 
     /**
      * Queues the frame's reply, or keeps the frame for release when there is none ({@link
-     * Target#NO_REPLY}); the reply's latency, from receive to send, is counted in {@code counts}.
+     * Outcome#NO_REPLY}); the reply's latency, from receive to send, is counted in {@code counts}.
      */
     void put(Frame frame, int length, TargetCounts counts) {
-        if (length == Target.NO_REPLY) {
+        if (length == Outcome.NO_REPLY) {
             drop(frame);
         } else {
             add(frame, length, counts);

@@ -1,5 +1,6 @@
 package dev.aoe.responder;
 
+import dev.aoe.ata.Outcome;
 import dev.aoe.protocol.AoeHeader;
 import dev.aoe.protocol.ConfigArg;
 
@@ -16,10 +17,10 @@ final class ConfigCommand {
     private ConfigCommand() {
     }
 
-    /** Rewrites the request into its reply; returns the reply length or {@link Target#NO_REPLY}. */
+    /** Rewrites the request into its reply; returns the reply length or {@link Outcome#NO_REPLY}. */
     static int handle(ByteBuffer f, int length, TargetState state, int bufferCount, int maxSectors) {
         if (length < ConfigArg.STRING) {
-            return Target.NO_REPLY;
+            return Outcome.NO_REPLY;
         }
         int ccmd = ConfigArg.ccmd(f);
         if (ccmd > ConfigArg.CCMD_FORCE_SET) {
@@ -30,18 +31,18 @@ final class ConfigCommand {
         // A Read may carry any filler (aoeping sends 1024 bytes of it): its string is ignored.
         if (ccmd != ConfigArg.CCMD_READ
                 && (requested > ConfigArg.MAX_STRING || ConfigArg.STRING + requested > length)) {
-            return Target.NO_REPLY;
+            return Outcome.NO_REPLY;
         }
         byte[] current = state.config();
         switch (ccmd) {
             case ConfigArg.CCMD_TEST -> {
                 if (requested != current.length || !matches(f, current, requested)) {
-                    return Target.NO_REPLY;
+                    return Outcome.NO_REPLY;
                 }
             }
             case ConfigArg.CCMD_TEST_PREFIX -> {
                 if (requested > current.length || !matches(f, current, requested)) {
-                    return Target.NO_REPLY;
+                    return Outcome.NO_REPLY;
                 }
             }
             case ConfigArg.CCMD_SET -> {

@@ -1,5 +1,6 @@
 package dev.aoe.responder;
 
+import dev.aoe.ata.Outcome;
 import dev.aoe.protocol.AoeHeader;
 import dev.aoe.protocol.MaskArg;
 
@@ -17,7 +18,7 @@ final class MaskCommand {
 
     static int handle(ByteBuffer f, int length, TargetState state) {
         if (length < MaskArg.DIRECTIVES) {
-            return Target.NO_REPLY;
+            return Outcome.NO_REPLY;
         }
         int mcmd = MaskArg.mcmd(f);
         if (mcmd == MaskArg.MCMD_READ) {

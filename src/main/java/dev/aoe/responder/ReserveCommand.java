@@ -1,5 +1,6 @@
 package dev.aoe.responder;
 
+import dev.aoe.ata.Outcome;
 import dev.aoe.protocol.AoeHeader;
 import dev.aoe.protocol.MacAddress;
 import dev.aoe.protocol.ReserveArg;
@@ -17,7 +18,7 @@ final class ReserveCommand {
 
     static int handle(ByteBuffer f, int length, TargetState state, long requester) {
         if (length < ReserveArg.MACS) {
-            return Target.NO_REPLY;
+            return Outcome.NO_REPLY;
         }
         int rcmd = ReserveArg.rcmd(f);
         int count = ReserveArg.macCount(f);

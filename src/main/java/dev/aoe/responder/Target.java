@@ -2,6 +2,7 @@ package dev.aoe.responder;
 
 import dev.aoe.ata.Ata;
 import dev.aoe.ata.AtaDevice;
+import dev.aoe.ata.Outcome;
 import dev.aoe.ata.UnflushedWrites;
 import dev.aoe.protocol.AoeHeader;
 import dev.aoe.protocol.AtaArg;
@@ -21,11 +22,6 @@ import java.nio.ByteBuffer;
  * whose MAC and MTU its reply uses.
  */
 public final class Target {
-    /** Returned by {@link #handle} when the protocol says to stay silent. */
-    public static final int NO_REPLY = -1;
-    /** Returned by {@link #handleCached} when the request must wait for the disk. */
-    public static final int WOULD_BLOCK = -2;
-
     private final int shelf;
     private final int slot;
     private final AtaDevice ata;
@@ -97,26 +93,11 @@ public final class Target {
     }
 
     /**
-     * True for requests answered from memory alone (queries, IDENTIFY); the engine answers them
-     * on the receive thread. Everything else touches a disk (the store, or the state file for
-     * edits) and runs on the export's own I/O threads.
-     */
-    public static boolean answersFromMemory(ByteBuffer f, int length) {
-        return switch (AoeHeader.command(f)) {
-            case AoeHeader.CMD_ATA -> length >= AtaArg.DATA && !AtaDevice.mayBlock(AtaArg.command(f));
-            case AoeHeader.CMD_CONFIG -> length >= ConfigArg.STRING && ConfigArg.ccmd(f) <= ConfigArg.CCMD_TEST_PREFIX;
-            case AoeHeader.CMD_MASK -> length > MaskArg.MCMD && MaskArg.mcmd(f) == MaskArg.MCMD_READ;
-            case AoeHeader.CMD_RESERVE -> length > ReserveArg.RCMD && ReserveArg.rcmd(f) == ReserveArg.RCMD_READ;
-            default -> true;
-        };
-    }
-
-    /**
      * Rewrites an accepted request into its reply, padded to the Ethernet minimum, and counts it
      * in {@code counts}, the calling thread's own block.
      *
      * @param link the interface the request came in on, where the reply goes out
-     * @return the reply length, or {@link #NO_REPLY}
+     * @return the reply length, or {@link Outcome#NO_REPLY}
      */
     public int handle(ByteBuffer f, int length, Link link, TargetCounts counts) {
         return handle(f, length, link, true, null, counts);
@@ -137,15 +118,14 @@ public final class Target {
     }
 
     /**
-     * Like {@link #handle}, for a thread that must not block: answers an ATA read whose data
-     * is in the page cache. Anything else returns {@link #WOULD_BLOCK} with the frame still
-     * fit for {@link #handle} (only the request's error flag and byte, which mean nothing in a
-     * request, may have been cleared), and counted nowhere yet.
+     * Like {@link #handle}, for a thread that must not block: answers what it can from memory
+     * (queries, IDENTIFY, malformed requests) and, as its {@link AtaDevice} decides, reads whose
+     * data is in the page cache. Anything that touches a disk (the store, or the state file for
+     * edits) returns {@link Outcome#WOULD_BLOCK} with the frame still fit for {@link #handle}
+     * (only the request's error flag and byte, which mean nothing in a request, may have been
+     * cleared), and counted nowhere yet.
      */
-    public int handleCached(ByteBuffer f, int length, Link link, TargetCounts counts) {
-        if (AoeHeader.command(f) != AoeHeader.CMD_ATA || length < AtaArg.DATA || !Ata.isRead(AtaArg.command(f))) {
-            return WOULD_BLOCK;
-        }
+    public int handleNow(ByteBuffer f, int length, Link link, TargetCounts counts) {
         return handle(f, length, link, false, null, counts);
     }
 
@@ -155,7 +135,10 @@ public final class Target {
         long requester = AoeHeader.source(f);
         if (length < minimumLength(command)) {
             counts.ignored(TargetCounts.Ignored.MALFORMED);
-            return NO_REPLY;
+            return Outcome.NO_REPLY;
+        }
+        if (!canWait && editsState(f, command)) {
+            return Outcome.WOULD_BLOCK;
         }
         // The request's own E flag and error byte mean nothing: only what a handler sets goes out.
         f.put(AoeHeader.VERSION_FLAGS, (byte) (f.get(AoeHeader.VERSION_FLAGS) & ~AoeHeader.FLAG_ERROR));
@@ -168,11 +151,11 @@ public final class Target {
             case AoeHeader.CMD_RESERVE -> ReserveCommand.handle(f, length, state, requester);
             default -> unknownCommand(f, command);
         };
-        if (n == WOULD_BLOCK) {
+        if (n == Outcome.WOULD_BLOCK) {
             return n;
         }
         countRequest(command, counts);
-        if (n == NO_REPLY) {
+        if (n == Outcome.NO_REPLY) {
             return n;
         }
         // makeReply clears the error byte: keep what the handler set.
@@ -197,6 +180,19 @@ public final class Target {
         };
     }
 
+    /**
+     * True for the config, mask and reserve requests that edit the target's state, which its
+     * state file keeps on disk; queries are answered from memory.
+     */
+    private static boolean editsState(ByteBuffer f, int command) {
+        return switch (command) {
+            case AoeHeader.CMD_CONFIG -> ConfigArg.ccmd(f) > ConfigArg.CCMD_TEST_PREFIX;
+            case AoeHeader.CMD_MASK -> MaskArg.mcmd(f) != MaskArg.MCMD_READ;
+            case AoeHeader.CMD_RESERVE -> ReserveArg.rcmd(f) != ReserveArg.RCMD_READ;
+            default -> false;
+        };
+    }
+
     /** Counts the non-ATA commands; {@link #ata} counts its own, by ATA command. */
     private static void countRequest(int command, TargetCounts counts) {
         switch (command) {
@@ -216,7 +212,7 @@ public final class Target {
         boolean broadcast = AoeHeader.shelf(f) == AoeHeader.BROADCAST_SHELF
                 || AoeHeader.slot(f) == AoeHeader.BROADCAST_SLOT;
         if (broadcast && opcode != Ata.IDENTIFY_DEVICE) {
-            return NO_REPLY;
+            return Outcome.NO_REPLY;
         }
         // IDENTIFY stays open to everyone, as in vblade, so a reserved disk can still be found.
         if (opcode != Ata.IDENTIFY_DEVICE && !state.reservationAllows(requester)) {
@@ -226,12 +222,12 @@ public final class Target {
         }
         int sectors = AtaArg.sectorCount(f);
         int maxSectors = maxSectors(mtu, f.capacity());
-        int n = canWait ? ata.execute(f, length, maxSectors, unflushed) : ata.executeCached(f, length, maxSectors);
-        if (n == AtaDevice.WOULD_BLOCK) {
-            return WOULD_BLOCK;
+        int n = canWait ? ata.execute(f, length, maxSectors, unflushed) : ata.executeNow(f, length, maxSectors);
+        if (n == Outcome.WOULD_BLOCK) {
+            return n;
         }
         countAta(opcode, counts);
-        if (n == AtaDevice.BAD_ARGUMENT) {
+        if (n == Outcome.BAD_ARGUMENT) {
             AoeHeader.setError(f, AoeHeader.ERR_BAD_ARGUMENT);
             return AtaArg.DATA;
         }
@@ -261,7 +257,7 @@ public final class Target {
 
     private static int unknownCommand(ByteBuffer f, int command) {
         if (command >= AoeHeader.CMD_VENDOR_MIN) {
-            return NO_REPLY;
+            return Outcome.NO_REPLY;
         }
         AoeHeader.setError(f, AoeHeader.ERR_BAD_COMMAND);
         return AoeHeader.LENGTH;

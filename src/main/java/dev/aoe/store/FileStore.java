@@ -6,7 +6,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.OptionalLong;
 
 /**
@@ -137,12 +139,20 @@ public final class FileStore implements BlockStore {
     }
 
     /**
-     * Identifies the file opened (its {@code fileKey}, device and inode on Linux), or null when
-     * the file system has none: while the path still names the same file,
-     * {@code Files.readAttributes(path(), BasicFileAttributes.class).fileKey()} equals it.
+     * True when {@link #path()} no longer names the file opened: it was deleted, or replaced by
+     * another file. False when that cannot be told (the file system has no file keys).
      */
-    public Object sourceKey() {
-        return sourceKey;
+    public boolean sourceGone() {
+        if (sourceKey == null) {
+            return false;
+        }
+        try {
+            return !sourceKey.equals(Files.readAttributes(path, BasicFileAttributes.class).fileKey());
+        } catch (NoSuchFileException e) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**

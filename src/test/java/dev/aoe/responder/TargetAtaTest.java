@@ -1,6 +1,7 @@
 package dev.aoe.responder;
 
 import dev.aoe.ata.Ata;
+import dev.aoe.ata.Outcome;
 import dev.aoe.protocol.AoeHeader;
 import dev.aoe.protocol.AtaArg;
 import org.junit.jupiter.api.Test;
@@ -99,9 +100,9 @@ class TargetAtaTest extends TargetFixture {
     @CsvSource({"65535, 255", "65535, 3", "7, 255"})
     void broadcastReadsAndWritesAreSilent(int shelf, int slot) {
         ByteBuffer f = frame();
-        assertEquals(Target.NO_REPLY, deliver(f, ataRequest(f, INITIATOR, shelf, slot, EXT, 1, Ata.READ_SECTORS_EXT, 0, null)));
+        assertEquals(Outcome.NO_REPLY, deliver(f, ataRequest(f, INITIATOR, shelf, slot, EXT, 1, Ata.READ_SECTORS_EXT, 0, null)));
         int n = ataRequest(f, INITIATOR, shelf, slot, EXT | W, 1, Ata.WRITE_SECTORS_EXT, 0, pattern(512, 1));
-        assertEquals(Target.NO_REPLY, deliver(f, n));
+        assertEquals(Outcome.NO_REPLY, deliver(f, n));
         assertEquals(0, store.writes + store.reads);
     }
 
@@ -335,7 +336,7 @@ class TargetAtaTest extends TargetFixture {
     void truncatedAtaHeaderIsSilent(int length) {
         ByteBuffer f = frame();
         ataRequest(f, 0, 1, Ata.IDENTIFY_DEVICE, 0, null);
-        assertEquals(Target.NO_REPLY, deliver(f, length));
+        assertEquals(Outcome.NO_REPLY, deliver(f, length));
     }
 
     // ---- replies in general

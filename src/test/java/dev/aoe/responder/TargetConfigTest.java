@@ -1,5 +1,6 @@
 package dev.aoe.responder;
 
+import dev.aoe.ata.Outcome;
 import dev.aoe.protocol.AoeHeader;
 import dev.aoe.protocol.ConfigArg;
 import dev.aoe.protocol.MacAddress;
@@ -98,7 +99,7 @@ class TargetConfigTest extends TargetFixture {
             assertOk(f);
             assertConfigReply(f, n, ConfigArg.CCMD_TEST, s(stored));
         } else {
-            assertEquals(Target.NO_REPLY, n);
+            assertEquals(Outcome.NO_REPLY, n);
         }
     }
 
@@ -120,7 +121,7 @@ class TargetConfigTest extends TargetFixture {
             assertOk(f);
             assertConfigReply(f, n, ConfigArg.CCMD_TEST_PREFIX, s(stored));
         } else {
-            assertEquals(Target.NO_REPLY, n);
+            assertEquals(Outcome.NO_REPLY, n);
         }
     }
 
@@ -180,7 +181,7 @@ class TargetConfigTest extends TargetFixture {
     void stringLongerThan1024IsSilent(int ccmd) {
         ByteBuffer f = frame();
         int n = configRequest(f, ccmd, new byte[ConfigArg.MAX_STRING + 1]);
-        assertEquals(Target.NO_REPLY, deliver(f, n));
+        assertEquals(Outcome.NO_REPLY, deliver(f, n));
         assertEquals(0, state.config().length);
     }
 
@@ -189,7 +190,7 @@ class TargetConfigTest extends TargetFixture {
     void lengthBeyondThePayloadIsSilent(int ccmd) {
         ByteBuffer f = frame();
         int n = configRequest(f, ccmd, s("abcdef"));
-        assertEquals(Target.NO_REPLY, deliver(f, n - 1));
+        assertEquals(Outcome.NO_REPLY, deliver(f, n - 1));
         assertEquals(0, state.config().length);
     }
 
@@ -244,7 +245,7 @@ class TargetConfigTest extends TargetFixture {
     void truncatedConfigHeaderIsSilent(int length) {
         ByteBuffer f = frame();
         configRequest(f, ConfigArg.CCMD_READ, new byte[0]);
-        assertEquals(Target.NO_REPLY, deliver(f, length));
+        assertEquals(Outcome.NO_REPLY, deliver(f, length));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.aoe.responder;
 
 import dev.aoe.ata.Ata;
+import dev.aoe.ata.Outcome;
 import dev.aoe.protocol.AoeHeader;
 import dev.aoe.protocol.AtaArg;
 import dev.aoe.protocol.ConfigArg;
@@ -133,7 +134,7 @@ class TargetMaskReserveTest extends TargetFixture {
     void maskTruncatedHeaderIsSilent(int length) {
         ByteBuffer f = frame();
         maskRequest(f, INITIATOR, MaskArg.MCMD_READ);
-        assertEquals(Target.NO_REPLY, deliver(f, length));
+        assertEquals(Outcome.NO_REPLY, deliver(f, length));
     }
 
     @Test
@@ -270,6 +271,6 @@ class TargetMaskReserveTest extends TargetFixture {
     void reserveTruncatedHeaderIsSilent(int length) {
         ByteBuffer f = frame();
         reserveRequest(f, INITIATOR, ReserveArg.RCMD_READ);
-        assertEquals(Target.NO_REPLY, deliver(f, length));
+        assertEquals(Outcome.NO_REPLY, deliver(f, length));
     }
 }

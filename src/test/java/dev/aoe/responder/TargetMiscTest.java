@@ -1,5 +1,6 @@
 package dev.aoe.responder;
 
+import dev.aoe.ata.Outcome;
 import dev.aoe.protocol.AoeHeader;
 import dev.aoe.protocol.ConfigArg;
 import dev.aoe.protocol.MacAddress;
@@ -37,7 +38,7 @@ class TargetMiscTest extends TargetFixture {
     void vendorCommandsAreSilent(int command) {
         ByteBuffer f = frame();
         AoeHeader.writeRequest(f, TARGET_MAC, INITIATOR, SHELF, SLOT, command, TAG);
-        assertEquals(Target.NO_REPLY, deliver(f, 60));
+        assertEquals(Outcome.NO_REPLY, deliver(f, 60));
     }
 
     @Test
@@ -98,7 +99,7 @@ class TargetMiscTest extends TargetFixture {
                             .put(29, (byte) sub).put(26, (byte) 1);
                     int len = length;
                     int n = assertDoesNotThrow(() -> target.handle(f, len, link, new TargetCounts()), "command " + command + " length " + len);
-                    assertTrue(n == Target.NO_REPLY || n >= 60, "reply length " + n);
+                    assertTrue(n == Outcome.NO_REPLY || n >= 60, "reply length " + n);
                 }
             }
         }
@@ -126,8 +127,8 @@ class TargetMiscTest extends TargetFixture {
             int len = length;
             assertDoesNotThrow(() -> target.accepts(f, len, new TargetCounts()));
             int n = assertDoesNotThrow(() -> target.handle(f, len, link, new TargetCounts()), "round " + len);
-            assertTrue(n == Target.NO_REPLY || (n >= 60 && n <= FRAME_SIZE), "reply length " + n);
-            if (n != Target.NO_REPLY) {
+            assertTrue(n == Outcome.NO_REPLY || (n >= 60 && n <= FRAME_SIZE), "reply length " + n);
+            if (n != Outcome.NO_REPLY) {
                 assertEquals(0x08, f.get(AoeHeader.VERSION_FLAGS) & 0x08, "replies carry R");
                 assertEquals(AoeHeader.isError(f), AoeHeader.error(f) != 0, "E flag and code go together");
             }
