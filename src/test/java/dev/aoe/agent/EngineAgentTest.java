@@ -22,7 +22,7 @@ import dev.aoe.initiator.AtaException;
 import dev.aoe.initiator.Initiator;
 import dev.aoe.initiator.TargetInfo;
 import dev.aoe.net.NetNs;
-import dev.aoe.net.Privileges;
+import dev.aoe.testing.Privileges;
 import dev.aoe.net.RawSocket;
 import dev.aoe.net.VethPair;
 import dev.aoe.operator.OperatorWrites;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.aoe.cli.AoeCli.Result;
-import dev.aoe.net.Privileges;
+import dev.aoe.testing.Privileges;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;

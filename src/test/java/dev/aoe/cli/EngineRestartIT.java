@@ -12,7 +12,7 @@ import dev.aoe.ata.Ata;
 import dev.aoe.initiator.Initiator;
 import dev.aoe.initiator.TargetInfo;
 import dev.aoe.net.NamespacePortForward;
-import dev.aoe.net.Veth;
+import dev.aoe.testing.Veth;
 import dev.aoe.net.VethPair;
 import dev.aoe.operator.OperatorWrites;
 import dev.aoe.protocol.AoeHeader;

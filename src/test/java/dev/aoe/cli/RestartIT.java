@@ -13,7 +13,7 @@ import dev.aoe.initiator.Initiator;
 import dev.aoe.initiator.TargetInfo;
 import dev.aoe.net.RawSocket;
 import dev.aoe.net.Traffic;
-import dev.aoe.net.Veth;
+import dev.aoe.testing.Veth;
 import dev.aoe.net.VethPair;
 import dev.aoe.protocol.AoeHeader;
 import dev.aoe.protocol.AtaArg;

@@ -9,7 +9,7 @@ import dev.aoe.cli.AoeCli.Background;
 import dev.aoe.cli.AoeCli.Result;
 import dev.aoe.initiator.Initiator;
 import dev.aoe.initiator.TargetInfo;
-import dev.aoe.net.Veth;
+import dev.aoe.testing.Veth;
 import dev.aoe.net.VethPair;
 import dev.aoe.protocol.AoeHeader;
 import dev.aoe.protocol.ConfigArg;

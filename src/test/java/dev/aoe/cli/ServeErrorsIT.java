@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.aoe.cli.AoeCli.Result;
-import dev.aoe.net.Privileges;
+import dev.aoe.testing.Privileges;
 import dev.aoe.net.VethPair;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

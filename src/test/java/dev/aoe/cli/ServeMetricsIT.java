@@ -10,7 +10,7 @@ import dev.aoe.initiator.Initiator;
 import dev.aoe.initiator.TargetInfo;
 import dev.aoe.net.Ip;
 import dev.aoe.net.NetNs;
-import dev.aoe.net.Veth;
+import dev.aoe.testing.Veth;
 import dev.aoe.net.VethPair;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.aoe.cli.AoeCli.Background;
 import dev.aoe.cli.AoeCli.Result;
-import dev.aoe.net.Veth;
+import dev.aoe.testing.Veth;
 import dev.aoe.net.VethPair;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

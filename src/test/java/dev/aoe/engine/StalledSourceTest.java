@@ -12,6 +12,8 @@ import dev.aoe.protocol.AtaArg;
 import dev.aoe.protocol.MacAddress;
 import dev.aoe.store.Shell;
 import dev.aoe.store.StoreSpec;
+import dev.aoe.testing.EngineFixture;
+
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.aoe.image;
 
-import dev.aoe.net.Privileges;
+import dev.aoe.testing.Privileges;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
