@@ -4,20 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.aoe.api.AoeExport;
-import dev.aoe.api.AoeExportSpec;
 import dev.aoe.api.EngineReport;
-import dev.aoe.api.FileSource;
-import dev.aoe.api.Source;
 import dev.aoe.ata.Ata;
 import dev.aoe.initiator.Initiator;
 import dev.aoe.initiator.TargetInfo;
 import dev.aoe.net.NamespacePortForward;
-import dev.aoe.testing.Veth;
 import dev.aoe.net.VethPair;
 import dev.aoe.operator.OperatorWrites;
 import dev.aoe.protocol.AoeHeader;
 import dev.aoe.protocol.AtaArg;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import dev.aoe.testing.Exports;
+import dev.aoe.testing.Veth;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
@@ -135,21 +132,8 @@ class EngineRestartIT {
     }
 
     private static AoeExport export(Path image) {
-        FileSource file = new FileSource();
-        file.setPath(image.toString());
-        file.setSize("8Mi");
-        file.setCreate(true);
-        Source source = new Source();
-        source.setFile(file);
-        AoeExportSpec spec = new AoeExportSpec();
-        spec.setShelf(SHELF);
-        spec.setSlot(SLOT);
-        spec.setNodeName(NODE);
-        spec.setInterfaceName("aoe-a");
-        spec.setSource(source);
-        AoeExport export = new AoeExport();
-        export.setMetadata(new ObjectMetaBuilder().withName(NAME).build());
-        export.setSpec(spec);
+        AoeExport export = Exports.ofFile(NAME, SHELF, SLOT, NODE, image.toString(), "8Mi");
+        export.getSpec().setInterfaceName("aoe-a");
         return export;
     }
 

@@ -10,8 +10,8 @@ import dev.aoe.initiator.Initiator;
 import dev.aoe.initiator.TargetInfo;
 import dev.aoe.net.Ip;
 import dev.aoe.net.NetNs;
-import dev.aoe.testing.Veth;
 import dev.aoe.net.VethPair;
+import dev.aoe.testing.Veth;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.aoe.cli.AoeCli.Background;
 import dev.aoe.cli.AoeCli.Result;
-import dev.aoe.testing.Veth;
 import dev.aoe.net.VethPair;
+import dev.aoe.testing.Veth;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
