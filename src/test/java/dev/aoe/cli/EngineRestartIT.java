@@ -13,6 +13,8 @@ import dev.aoe.net.VethPair;
 import dev.aoe.operator.OperatorWrites;
 import dev.aoe.protocol.AoeHeader;
 import dev.aoe.protocol.AtaArg;
+import dev.aoe.testing.AoeCli;
+import dev.aoe.testing.Command;
 import dev.aoe.testing.Exports;
 import dev.aoe.testing.Veth;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -94,19 +96,19 @@ class EngineRestartIT {
         ServingReports reports = new ServingReports();
         try (Watch watch = client.resources(AoeExport.class).withName(NAME).watch(reports);
              Initiator initiator = veth.inB(() -> Initiator.open(veth.interfaceB()));
-             AoeCli.Background old = engine.start()) {
+             Command.Background old = engine.start()) {
             reports.servingAfter(0, Duration.ofSeconds(60), () -> client.resources(AoeExport.class).withName(NAME).get()
                     .getStatus() + "\n" + old.stdout() + old.stderr());
             TargetInfo target = initiator.find(SHELF, SLOT, Duration.ofSeconds(5));
             try (Reader reader = Reader.start(initiator, target)) {
                 reader.awaitReplies(20);
                 long sigterm = System.nanoTime();
-                AoeCli.Result stopped = old.stop(Duration.ofSeconds(60));
+                Command.Result stopped = old.stop(Duration.ofSeconds(60));
                 long exited = System.nanoTime();
                 assertEquals(0, stopped.exit(), stopped::describe);
                 phases.put("last reply of the old process", reader.lastReplyBefore(exited));
                 phases.put("old process exited", exited);
-                try (AoeCli.Background fresh = engine.start()) {
+                try (Command.Background fresh = engine.start()) {
                     phases.put("new process started", System.nanoTime());
                     fresh.awaitStdout("watching exports", Duration.ofSeconds(30));
                     phases.put("agent watching (informer synced)", System.nanoTime());
