@@ -8,11 +8,6 @@
 S=${1:?shelf} L=${2:?slot} MIB=${3:-8} GROW=${4:-32}
 . /guest/lib.sh
 fsblocks() { df -k /mnt | awk 'NR == 2 { print $2 }'; }
-write() {  # write DIR COUNT: COUNT files of 1 MiB
-  i=1; while [ $i -le "$2" ]; do
-    dd if=/dev/urandom of="/mnt/$1/f$i" bs=64k count=16 2>/dev/null || fail "write $1/f$i"; i=$((i + 1))
-  done
-}
 T0=$(up)
 
 discover
@@ -22,7 +17,7 @@ mkfs.ext4 -q -F -E nodiscard -L aoe-grow "$DEV" || fail "mkfs.ext4"
 mount -t ext4 "$DEV" /mnt || fail "mount"
 FS_BEFORE=$(fsblocks)
 mkdir -p /mnt/before /mnt/after || fail "mkdir"
-write before "$MIB"
+write_mib before/f "$MIB"
 sync || fail "sync before the grow"
 echo "== size before: $BEFORE bytes, file system $FS_BEFORE KiB"
 
@@ -42,7 +37,7 @@ resize2fs "$DEV" || fail "resize2fs (online) to $AFTER bytes"
 FS_AFTER=$(fsblocks)
 [ "$FS_AFTER" -gt "$FS_BEFORE" ] || fail "the file system stayed $FS_BEFORE KiB after resize2fs"
 echo "== size after: $AFTER bytes (seen in ${T_SEEN}s), file system $FS_AFTER KiB"
-write after "$GROW"
+write_mib after/f "$GROW"
 sync || fail "sync after the grow"
 checksum before after
 

@@ -17,6 +17,20 @@ discover() {
   done
 }
 
+# write_mib PREFIX COUNT: COUNT random files of 1 MiB, /mnt/PREFIX1 to /mnt/PREFIXCOUNT.
+write_mib() {
+  i=1; while [ $i -le "$2" ]; do
+    dd if=/dev/urandom of="/mnt/$1$i" bs=64k count=16 2>/dev/null || fail "write $1$i"; i=$((i + 1))
+  done
+}
+
+# write_small PREFIX COUNT STEP: COUNT random files /mnt/PREFIXi of i * STEP bytes (odd sizes).
+write_small() {
+  i=1; while [ $i -le "$2" ]; do
+    dd if=/dev/urandom of="/mnt/$1$i" bs=$((i * $3)) count=1 2>/dev/null || fail "write $1$i"; i=$((i + 1))
+  done
+}
+
 # checksum DIR...: the sha256 of every file under /mnt/DIR... into /tmp/sums, their count into NFILES.
 checksum() {
   (cd /mnt && find "$@" -type f | sort | xargs sha256sum) >/tmp/sums || fail "sha256sum"

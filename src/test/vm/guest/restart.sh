@@ -15,12 +15,8 @@ mount -t ext4 "$DEV" /mnt || fail "mount"
 mkdir -p /mnt/before /mnt/during || fail "mkdir"
 
 # Before: MIB files of 1 MiB and 16 small ones, on the disk before the restart.
-i=1; while [ $i -le "$MIB" ]; do
-  dd if=/dev/urandom of=/mnt/before/f$i bs=64k count=16 2>/dev/null || fail "write before/f$i"; i=$((i + 1))
-done
-i=1; while [ $i -le 16 ]; do
-  dd if=/dev/urandom of=/mnt/before/s$i bs=$((i * 509)) count=1 2>/dev/null || fail "write before/s$i"; i=$((i + 1))
-done
+write_mib before/f "$MIB"
+write_small before/s 16 509
 sync || fail "sync before the restart"
 
 # The host stops the target and starts it again; meanwhile the guest keeps writing. Page-cache

@@ -22,12 +22,8 @@ mount -t ext4 "$DEV" /mnt || fail "mount"
 
 t=$(up)
 mkdir -p /mnt/big /mnt/small || fail "mkdir"
-i=1; while [ $i -le "$MIB" ]; do
-  dd if=/dev/urandom of=/mnt/big/f$i bs=64k count=16 2>/dev/null || fail "write big/f$i"; i=$((i + 1))
-done
-i=1; while [ $i -le 32 ]; do
-  dd if=/dev/urandom of=/mnt/small/f$i bs=$((i * 511)) count=1 2>/dev/null || fail "write small/f$i"; i=$((i + 1))
-done
+write_mib big/f "$MIB"
+write_small small/f 32 511
 checksum big small
 sync || fail "sync"
 T_WRITE=$(since "$t")

@@ -2,6 +2,7 @@ package dev.aoe.image;
 
 import dev.aoe.testing.Command.Result;
 import dev.aoe.testing.Command;
+import dev.aoe.testing.Pause;
 import dev.aoe.testing.Privileges;
 
 import java.io.IOException;
@@ -93,7 +94,7 @@ final class Containerd implements AutoCloseable {
             if (!daemon.isAlive() || System.nanoTime() > deadline) {
                 throw new AssertionError("containerd did not start within " + BOOT + "; its log:\n" + log());
             }
-            sleep(100);
+            Pause.millis(100);
         }
     }
 
@@ -202,14 +203,5 @@ final class Containerd implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of("ctr", "--address", socket().toString(), "--namespace", namespace));
         command.addAll(List.of(args));
         return Command.of(command).run(COMMAND);
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
     }
 }

@@ -151,7 +151,7 @@ public final class Command {
                     throw new AssertionError(String.join(" ", command) + " printed no " + what + " within "
                             + timeout + "\nstdout:\n" + stdout() + "\nstderr:\n" + stderr());
                 }
-                sleep(20);
+                Pause.millis(20);
             }
         }
 
@@ -199,15 +199,6 @@ public final class Command {
             return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
         }
     }
 }
