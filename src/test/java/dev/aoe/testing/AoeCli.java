@@ -24,7 +24,6 @@ import java.util.Map;
  * </pre>
  */
 public final class AoeCli {
-    public static final Duration DEFAULT_TIMEOUT = Command.DEFAULT_TIMEOUT;
     /** user nobody, group nogroup: an ordinary user with no capabilities. */
     public static final int NOBODY = 65534;
     /** Faster JVM start for short runs; the launcher passes JAVA_OPTS to java. */
@@ -101,7 +100,7 @@ public final class AoeCli {
     }
 
     public Result run() {
-        return run(DEFAULT_TIMEOUT);
+        return run(Command.DEFAULT_TIMEOUT);
     }
 
     /** Runs to completion; kills it and fails when it takes longer than {@code timeout}. */
