@@ -6,32 +6,18 @@
 # old end; umount, drop caches, remount, verify every sha256, e2fsck -fn.
 # Last line: AOE-VM OK|FAIL ... size-before= size-after= (bytes) fs-before= fs-after= (1K blocks).
 S=${1:?shelf} L=${2:?slot} MIB=${3:-8} GROW=${4:-32}
-DEV=/dev/etherd/e$S.$L
-up() { cut -d' ' -f1 /proc/uptime; }
-since() { awk -v a="$1" -v b="$(up)" 'BEGIN { printf "%.2f", b - a }'; }
-fail() { dmesg | grep -i aoe | tail -10; echo "AOE-VM FAIL $*"; exit 1; }
+. /guest/lib.sh
 fsblocks() { df -k /mnt | awk 'NR == 2 { print $2 }'; }
-write() {  # write DIR COUNT: COUNT files of 1 MiB
-  i=1; while [ $i -le "$2" ]; do
-    dd if=/dev/urandom of="/mnt/$1/f$i" bs=64k count=16 2>/dev/null || fail "write $1/f$i"; i=$((i + 1))
-  done
-}
 T0=$(up)
 
-modprobe aoe || fail "modprobe aoe"
-n=0
-while [ ! -b "$DEV" ]; do
-  [ $((n % 10)) -eq 0 ] && echo > /dev/etherd/discover
-  n=$((n + 1)); [ $n -le 300 ] || fail "discovery: $DEV did not appear within 30 s"
-  usleep 100000
-done
+discover
 aoe-stat
 BEFORE=$(blockdev --getsize64 "$DEV")
 mkfs.ext4 -q -F -E nodiscard -L aoe-grow "$DEV" || fail "mkfs.ext4"
 mount -t ext4 "$DEV" /mnt || fail "mount"
 FS_BEFORE=$(fsblocks)
 mkdir -p /mnt/before /mnt/after || fail "mkdir"
-write before "$MIB"
+write_mib before/f "$MIB"
 sync || fail "sync before the grow"
 echo "== size before: $BEFORE bytes, file system $FS_BEFORE KiB"
 
@@ -51,19 +37,12 @@ resize2fs "$DEV" || fail "resize2fs (online) to $AFTER bytes"
 FS_AFTER=$(fsblocks)
 [ "$FS_AFTER" -gt "$FS_BEFORE" ] || fail "the file system stayed $FS_BEFORE KiB after resize2fs"
 echo "== size after: $AFTER bytes (seen in ${T_SEEN}s), file system $FS_AFTER KiB"
-write after "$GROW"
+write_mib after/f "$GROW"
 sync || fail "sync after the grow"
-(cd /mnt && find before after -type f | sort | xargs sha256sum) >/tmp/sums || fail "sha256sum"
-NFILES=$(wc -l </tmp/sums)
+checksum before after
 
-umount /mnt || fail "umount"
-echo 3 >/proc/sys/vm/drop_caches
-blockdev --flushbufs "$DEV"
-mount -t ext4 "$DEV" /mnt || fail "remount"
-(cd /mnt && sha256sum -c /tmp/sums >/tmp/check 2>&1) || { grep -v ': OK$' /tmp/check | head; fail "sha256 mismatch after the grow and a remount"; }
-N=$(cd /mnt && find before after -type f | wc -l)
-[ "$N" -eq "$NFILES" ] || fail "$N files after remount, expected $NFILES"
-umount /mnt || fail "umount after verify"
-e2fsck -fn "$DEV" >/tmp/fsck 2>&1 || { cat /tmp/fsck; fail "e2fsck found errors"; }
+cold_umount
+verify "after the grow and a remount" before after
+fsck_clean
 
 echo "AOE-VM OK e$S.$L size-before=$BEFORE size-after=$AFTER fs-before=$FS_BEFORE fs-after=$FS_AFTER files=$NFILES verified fsck=clean seen-after=${T_SEEN}s guest=$(since "$T0")s"

@@ -10,12 +10,11 @@
 #     prints "AOE-VM LINK-UP" (the host brings IF2 back) and keeps the load going a while.
 #  4. The load's error count across the flap must be 0. Last line: AOE-VM OK|FAIL ...
 S=${1:?shelf} L=${2:?slot} MIB=${3:-16}
-DEV=/dev/etherd/e$S.$L
+. /guest/lib.sh
 NAME=e$S.$L
 # The load's region: 16 slots of 256 KiB at the start of the disk; the reads go past it.
 SLOTS=16 SLOT_KIB=256 READ_SKIP_MIB=8
-up() { cut -d' ' -f1 /proc/uptime; }
-since() { awk -v a="$1" -v b="$(up)" 'BEGIN { printf "%.2f", b - a }'; }
+# Stops the background load first.
 fail() { touch /tmp/load.stop; dmesg | grep -i aoe | tail -10; echo "AOE-VM FAIL $*"; exit 1; }
 stat_line() { aoe-stat | grep -w "$NAME"; }
 T0=$(up)

@@ -13,24 +13,22 @@ import dev.aoe.api.Conditions;
 import dev.aoe.api.DeviceSource;
 import dev.aoe.api.EnginePath;
 import dev.aoe.api.EngineReport;
-import dev.aoe.api.FileSource;
 import dev.aoe.api.ReclaimPolicy;
-import dev.aoe.api.Source;
 import dev.aoe.chart.ApiCalls;
 import dev.aoe.engine.Engine;
 import dev.aoe.initiator.AtaException;
 import dev.aoe.initiator.Initiator;
 import dev.aoe.initiator.TargetInfo;
 import dev.aoe.net.NetNs;
-import dev.aoe.net.Privileges;
 import dev.aoe.net.RawSocket;
 import dev.aoe.net.VethPair;
 import dev.aoe.operator.OperatorWrites;
 import dev.aoe.protocol.MacAddress;
-import dev.aoe.store.LoopDevices;
-import dev.aoe.store.Shell;
 import dev.aoe.responder.StateFile;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import dev.aoe.testing.Exports;
+import dev.aoe.testing.LoopDevices;
+import dev.aoe.testing.Privileges;
+import dev.aoe.testing.Shell;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
@@ -144,21 +142,9 @@ class EngineAgentTest {
 
     /** An export as a user applies it: not yet bound to a node. */
     private AoeExport export(String name, int shelf, int slot, String path, boolean createFile) {
-        FileSource file = new FileSource();
-        file.setPath(path);
-        file.setCreate(createFile);
-        file.setSize(createFile ? "1Mi" : null);
-        Source source = new Source();
-        source.setFile(file);
-        AoeExportSpec spec = new AoeExportSpec();
-        spec.setShelf(shelf);
-        spec.setSlot(slot);
-        spec.setNodeName(NODE);
-        spec.setInterfaceName(pair.interfaceA());
-        spec.setSource(source);
-        AoeExport export = new AoeExport();
-        export.setMetadata(new ObjectMetaBuilder().withName(name).withLabels(new HashMap<>()).build());
-        export.setSpec(spec);
+        AoeExport export = Exports.ofFile(name, shelf, slot, NODE, path, createFile ? "1Mi" : null);
+        export.getSpec().setInterfaceName(pair.interfaceA());
+        export.getMetadata().setLabels(new HashMap<>());
         return export;
     }
 

@@ -2,7 +2,7 @@ package dev.aoe.agent;
 
 import dev.aoe.api.AoeExport;
 import dev.aoe.api.AoeExportSpec;
-import dev.aoe.operator.FaultInjectingDispatcher;
+import dev.aoe.testing.FaultInjectingDispatcher;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;

@@ -7,7 +7,7 @@ import dev.aoe.api.Source;
 import dev.aoe.config.AoeConfig;
 import dev.aoe.operator.AddressTable;
 import dev.aoe.operator.AoeExportReconciler;
-import dev.aoe.operator.FaultInjectingDispatcher;
+import dev.aoe.testing.FaultInjectingDispatcher;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;

@@ -1,7 +1,7 @@
 package dev.aoe.chart;
 
-import dev.aoe.operator.FaultInjectingDispatcher;
 import dev.aoe.operator.LeaderElection;
+import dev.aoe.testing.FaultInjectingDispatcher;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;

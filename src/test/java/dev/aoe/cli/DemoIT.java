@@ -1,12 +1,14 @@
 package dev.aoe.cli;
 
-import static dev.aoe.cli.AoeCli.aoe;
+import static dev.aoe.testing.AoeCli.aoe;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.aoe.cli.AoeCli.Result;
-import dev.aoe.net.Privileges;
+import dev.aoe.testing.AoeCli;
+import dev.aoe.testing.Command.Result;
+import dev.aoe.testing.Privileges;
+import dev.aoe.testing.TempDirs;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -59,7 +61,7 @@ class DemoIT {
             Result r = aoe("demo", "--io", "1M").asNobody(home).run();
             assertDemoPassed(r);
         } finally {
-            AoeCli.deleteTree(home);
+            TempDirs.delete(home);
         }
     }
 

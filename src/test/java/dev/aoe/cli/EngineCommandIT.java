@@ -3,6 +3,9 @@ package dev.aoe.cli;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.aoe.testing.AoeCli;
+import dev.aoe.testing.Command;
+
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -39,7 +42,7 @@ class EngineCommandIT {
         HealthProbe probe = new HealthProbe(HealthProbe.freePort());
         Path kubeconfig = HealthProbe.kubeconfig(dir, client.getMasterUrl().toString(), "aoe-system");
 
-        try (AoeCli.Background engine = AoeCli.aoe("engine", "--node", NODE, "--state-dir", dir.resolve("state").toString())
+        try (Command.Background engine = AoeCli.aoe("engine", "--node", NODE, "--state-dir", dir.resolve("state").toString())
                 .withEnv("KUBECONFIG", kubeconfig.toString())
                 .withEnv("QUARKUS_HTTP_HOST_ENABLED", "true")
                 .withEnv("QUARKUS_HTTP_PORT", String.valueOf(probe.port()))

@@ -4,20 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.aoe.api.AoeExport;
-import dev.aoe.api.AoeExportSpec;
 import dev.aoe.api.EngineReport;
-import dev.aoe.api.FileSource;
-import dev.aoe.api.Source;
 import dev.aoe.ata.Ata;
 import dev.aoe.initiator.Initiator;
 import dev.aoe.initiator.TargetInfo;
 import dev.aoe.net.NamespacePortForward;
-import dev.aoe.net.Veth;
 import dev.aoe.net.VethPair;
 import dev.aoe.operator.OperatorWrites;
 import dev.aoe.protocol.AoeHeader;
 import dev.aoe.protocol.AtaArg;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import dev.aoe.testing.AoeCli;
+import dev.aoe.testing.Command;
+import dev.aoe.testing.Exports;
+import dev.aoe.testing.Veth;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
@@ -97,19 +96,19 @@ class EngineRestartIT {
         ServingReports reports = new ServingReports();
         try (Watch watch = client.resources(AoeExport.class).withName(NAME).watch(reports);
              Initiator initiator = veth.inB(() -> Initiator.open(veth.interfaceB()));
-             AoeCli.Background old = engine.start()) {
+             Command.Background old = engine.start()) {
             reports.servingAfter(0, Duration.ofSeconds(60), () -> client.resources(AoeExport.class).withName(NAME).get()
                     .getStatus() + "\n" + old.stdout() + old.stderr());
             TargetInfo target = initiator.find(SHELF, SLOT, Duration.ofSeconds(5));
             try (Reader reader = Reader.start(initiator, target)) {
                 reader.awaitReplies(20);
                 long sigterm = System.nanoTime();
-                AoeCli.Result stopped = old.stop(Duration.ofSeconds(60));
+                Command.Result stopped = old.stop(Duration.ofSeconds(60));
                 long exited = System.nanoTime();
                 assertEquals(0, stopped.exit(), stopped::describe);
                 phases.put("last reply of the old process", reader.lastReplyBefore(exited));
                 phases.put("old process exited", exited);
-                try (AoeCli.Background fresh = engine.start()) {
+                try (Command.Background fresh = engine.start()) {
                     phases.put("new process started", System.nanoTime());
                     fresh.awaitStdout("watching exports", Duration.ofSeconds(30));
                     phases.put("agent watching (informer synced)", System.nanoTime());
@@ -135,21 +134,8 @@ class EngineRestartIT {
     }
 
     private static AoeExport export(Path image) {
-        FileSource file = new FileSource();
-        file.setPath(image.toString());
-        file.setSize("8Mi");
-        file.setCreate(true);
-        Source source = new Source();
-        source.setFile(file);
-        AoeExportSpec spec = new AoeExportSpec();
-        spec.setShelf(SHELF);
-        spec.setSlot(SLOT);
-        spec.setNodeName(NODE);
-        spec.setInterfaceName("aoe-a");
-        spec.setSource(source);
-        AoeExport export = new AoeExport();
-        export.setMetadata(new ObjectMetaBuilder().withName(NAME).build());
-        export.setSpec(spec);
+        AoeExport export = Exports.ofFile(NAME, SHELF, SLOT, NODE, image.toString(), "8Mi");
+        export.getSpec().setInterfaceName("aoe-a");
         return export;
     }
 

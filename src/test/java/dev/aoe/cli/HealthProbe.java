@@ -1,5 +1,7 @@
 package dev.aoe.cli;
 
+import dev.aoe.testing.Command;
+
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -66,7 +68,7 @@ final class HealthProbe {
      * Probes {@code path} every 20 ms, as often as a kubelet could, until it answers 200; returns
      * every answer, the 200 last. Fails with the process's output if none comes within {@code wait}.
      */
-    List<Answer> untilOk(String path, AoeCli.Background process, Duration wait) throws InterruptedException {
+    List<Answer> untilOk(String path, Command.Background process, Duration wait) throws InterruptedException {
         List<Answer> answers = new ArrayList<>();
         long deadline = System.nanoTime() + wait.toNanos();
         while (System.nanoTime() < deadline) {

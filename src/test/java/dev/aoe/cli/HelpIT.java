@@ -1,11 +1,11 @@
 package dev.aoe.cli;
 
-import static dev.aoe.cli.AoeCli.aoe;
+import static dev.aoe.testing.AoeCli.aoe;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.aoe.cli.AoeCli.Result;
+import dev.aoe.testing.Command.Result;
 import org.junit.jupiter.api.Test;
 
 /** bin/aoe's help, version and usage errors: no privileges, no network. */

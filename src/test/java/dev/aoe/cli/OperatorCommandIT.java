@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aoe.api.AoeExport;
 import dev.aoe.chart.ChartRulesReview;
+import dev.aoe.testing.AoeCli;
+import dev.aoe.testing.Command;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -55,7 +57,7 @@ class OperatorCommandIT {
         HealthProbe probe = new HealthProbe(HealthProbe.freePort());
         Path kubeconfig = HealthProbe.kubeconfig(dir, client.getMasterUrl().toString(), NAMESPACE);
 
-        try (AoeCli.Background operator = AoeCli.aoe("operator")
+        try (Command.Background operator = AoeCli.aoe("operator")
                 .withEnv("KUBECONFIG", kubeconfig.toString())
                 .withEnv("QUARKUS_HTTP_HOST_ENABLED", "true")
                 .withEnv("QUARKUS_HTTP_PORT", String.valueOf(probe.port()))
@@ -123,7 +125,7 @@ class OperatorCommandIT {
     void jsonLogsWhenAsked(@TempDir Path dir) throws Exception {
         allowLeaseAccess();
         Path kubeconfig = HealthProbe.kubeconfig(dir, client.getMasterUrl().toString(), NAMESPACE);
-        try (AoeCli.Background operator = AoeCli.aoe("operator")
+        try (Command.Background operator = AoeCli.aoe("operator")
                 .withEnv("KUBECONFIG", kubeconfig.toString())
                 .withEnv("AOE_ENGINE_NAMESPACE", NAMESPACE)
                 .withEnv("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "true")
@@ -158,7 +160,7 @@ class OperatorCommandIT {
         return e.getStatus().getConditions().stream().filter(c -> c.getType().equals(type)).findFirst();
     }
 
-    private static <T> T await(String what, Supplier<Optional<T>> probe, AoeCli.Background process) throws Exception {
+    private static <T> T await(String what, Supplier<Optional<T>> probe, Command.Background process) throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {
             Optional<T> value = probe.get();

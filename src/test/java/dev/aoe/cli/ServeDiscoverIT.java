@@ -1,18 +1,18 @@
 package dev.aoe.cli;
 
-import static dev.aoe.cli.AoeCli.aoe;
+import static dev.aoe.testing.AoeCli.aoe;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.aoe.cli.AoeCli.Background;
-import dev.aoe.cli.AoeCli.Result;
 import dev.aoe.initiator.Initiator;
 import dev.aoe.initiator.TargetInfo;
-import dev.aoe.net.Veth;
 import dev.aoe.net.VethPair;
 import dev.aoe.protocol.AoeHeader;
 import dev.aoe.protocol.ConfigArg;
+import dev.aoe.testing.Command.Background;
+import dev.aoe.testing.Command.Result;
+import dev.aoe.testing.Veth;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

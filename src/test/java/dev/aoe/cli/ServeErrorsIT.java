@@ -1,13 +1,15 @@
 package dev.aoe.cli;
 
-import static dev.aoe.cli.AoeCli.aoe;
+import static dev.aoe.testing.AoeCli.aoe;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.aoe.cli.AoeCli.Result;
-import dev.aoe.net.Privileges;
 import dev.aoe.net.VethPair;
+import dev.aoe.testing.AoeCli;
+import dev.aoe.testing.Command.Result;
+import dev.aoe.testing.Privileges;
+import dev.aoe.testing.TempDirs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,7 +48,7 @@ class ServeErrorsIT {
         if (veth != null) {
             veth.close();
         }
-        AoeCli.deleteTree(dir);
+        TempDirs.delete(dir);
     }
 
     /** Runs {@code serve --no-state --probe-ms 0 ARGS} in namespace A; expects status 1 and {@code message}. */

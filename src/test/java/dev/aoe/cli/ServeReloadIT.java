@@ -1,13 +1,13 @@
 package dev.aoe.cli;
 
-import static dev.aoe.cli.AoeCli.aoe;
+import static dev.aoe.testing.AoeCli.aoe;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.aoe.cli.AoeCli.Background;
-import dev.aoe.cli.AoeCli.Result;
-import dev.aoe.net.Veth;
 import dev.aoe.net.VethPair;
+import dev.aoe.testing.Command.Background;
+import dev.aoe.testing.Command.Result;
+import dev.aoe.testing.Veth;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -2,18 +2,16 @@ package dev.aoe.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.RandomAccessFile;
-import java.nio.file.Files;
+import dev.aoe.testing.AoeVm;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,52 +32,26 @@ class LinuxInitiatorRestartIT {
     private static final long RUN_LIMIT_S = 150;
     private static final Pattern SERVING = Pattern.compile("e0\\.1: serving .* on " + IFACE + " \\(([0-9a-f:]{17}),");
 
-    private static Path projectDir;
-    private static Path harness;
-
-    @BeforeAll
-    static void setUpVmHarness() throws Exception {
-        projectDir = Path.of(System.getProperty("aoe.project.dir", ".")).toAbsolutePath().normalize();
-        harness = projectDir.resolve("src/test/vm/aoe-vm");
-        Assumptions.assumeTrue(LinuxInitiatorIT.isRoot(), "the AoE VM test needs root (network namespaces, tap device, apt)");
-        Assumptions.assumeTrue(Files.exists(Path.of("/dev/net/tun")), "the AoE VM test needs /dev/net/tun");
-        List<String> out = new ArrayList<>();
-        int rc = LinuxInitiatorIT.run(List.of("bash", harness.toString(), "setup"), "[setup] ", out, 900);
-        boolean qemu = LinuxInitiatorIT.onPath("qemu-system-x86_64");
-        Assumptions.assumeTrue(qemu || rc == 0, "qemu-system-x86_64 is missing and 'aoe-vm setup' could not install it");
-        assertEquals(0, rc, "aoe-vm setup failed:\n" + String.join("\n", out));
-    }
+    @RegisterExtension
+    static final AoeVm VM = new AoeVm();
 
     @Test
     void mountedFileSystemSurvivesATargetRestart(@TempDir Path dir) throws Exception {
-        Path disk = dir.resolve("disk.img");
-        try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "rw")) {
-            f.setLength(DISK_BYTES); // sparse
-        }
-        Path logs = dir.resolve("logs");
-        String tag = Long.toString(ProcessHandle.current().pid());
-        List<String> cmd = List.of("bash", harness.toString(), "run",
-                "--mtu", "1500",
-                "--iface", IFACE,
-                "--target-netns", "aoeit-rt-" + tag,
-                "--netns", "aoeit-rvm-" + tag,
-                "--timeout", "120",
-                "--logdir", logs.toString(),
-                "--script", projectDir.resolve("src/test/vm/guest/restart.sh").toString(),
-                "--restart-target-on", RESTART_LINE,
-                "--target", targetCommand(dir.resolve("state"), disk),
-                "--", Integer.toString(SHELF), Integer.toString(SLOT), Integer.toString(GUEST_MIB));
-        System.out.println("[restart] " + String.join(" ", cmd));
+        Path disk = AoeVm.sparseFile(dir.resolve("disk.img"), DISK_BYTES);
+        AoeVm.Run run = VM.run("restart", "r", dir, RUN_LIMIT_S, List.of(
+                        "--mtu", "1500",
+                        "--iface", IFACE,
+                        "--timeout", "120",
+                        "--script", VM.guestScript("restart.sh").toString(),
+                        "--restart-target-on", RESTART_LINE,
+                        "--target", VM.serveCommand("--state-dir " + AoeVm.shellQuote(dir.resolve("state").toString())
+                                + " --probe-ms 100 " + SHELF + " " + SLOT + " " + IFACE + " "
+                                + AoeVm.shellQuote(disk.toString()))),
+                List.of(Integer.toString(SHELF), Integer.toString(SLOT), Integer.toString(GUEST_MIB)));
 
-        long t0 = System.nanoTime();
-        List<String> out = new ArrayList<>();
-        int rc = LinuxInitiatorIT.run(cmd, "[restart] ", out, RUN_LIMIT_S);
-        double secs = (System.nanoTime() - t0) / 1e9;
-        String last = out.isEmpty() ? "(no output)" : out.get(out.size() - 1);
-        String targetLog = Files.exists(logs.resolve("target.log")) ? Files.readString(logs.resolve("target.log")) : "";
-
-        assertEquals(0, rc, "aoe-vm run failed: " + last + "\ntarget.log:\n" + targetLog);
-        assertTrue(last.startsWith("AOE-VM OK"), "last line is not the AOE-VM OK verdict: " + last);
+        run.assertOk();
+        String last = run.verdict();
+        String targetLog = run.targetLog();
         assertTrue(last.contains("restart="), "the harness did not restart the target: " + last);
         // Two starts of the engine, both serving e0.1 from the interface's own MAC.
         List<String> macs = new ArrayList<>();
@@ -90,19 +62,6 @@ class LinuxInitiatorRestartIT {
         assertEquals(2, macs.size(), "expected two 'e0.1: serving' lines (before and after the restart):\n" + targetLog);
         assertEquals(macs.get(0), macs.get(1), "the MAC changed across the restart:\n" + targetLog);
         System.out.printf("LinuxInitiatorRestartIT: the Linux initiator kept its ext4 mounted through a restart of"
-                + " serve (e0.1 on %s both times): %s; %.1f s%n", macs.get(0), last, secs);
-    }
-
-    /** bin/aoe serve with a state directory, on the jar of this build when failsafe names one. */
-    private static String targetCommand(Path state, Path disk) {
-        Path launcher = projectDir.resolve("bin/aoe");
-        if (!Files.isExecutable(launcher)) {
-            fail("target launcher " + launcher + " not found");
-        }
-        String jar = System.getProperty("aoe.jar");
-        String env = jar != null && Files.exists(Path.of(jar)) ? "AOE_JAR=" + LinuxInitiatorIT.shellQuote(jar) + " " : "";
-        return env + "JAVA_OPTS='-XX:TieredStopAtLevel=1 -XX:+UseSerialGC' " + LinuxInitiatorIT.shellQuote(launcher.toString())
-                + " serve --state-dir " + LinuxInitiatorIT.shellQuote(state.toString()) + " --probe-ms 100 "
-                + SHELF + " " + SLOT + " " + IFACE + " " + LinuxInitiatorIT.shellQuote(disk.toString());
+                + " serve (e0.1 on %s both times): %s; %.1f s%n", macs.get(0), last, run.seconds());
     }
 }

@@ -1,7 +1,7 @@
 package dev.aoe.engine;
 
-import static dev.aoe.engine.EngineFixture.REPLY;
-import static dev.aoe.engine.EngineFixture.SILENCE;
+import static dev.aoe.testing.EngineFixture.REPLY;
+import static dev.aoe.testing.EngineFixture.SILENCE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -17,13 +17,13 @@ import dev.aoe.protocol.MacAddress;
 import dev.aoe.protocol.MaskArg;
 import dev.aoe.protocol.ReserveArg;
 import dev.aoe.store.StoreSpec;
+import dev.aoe.testing.EngineFixture;
+import dev.aoe.testing.EngineFixtures;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Who gets in, over the wire: the admin's allowlist, the AoE MAC Mask List, reservations (with
@@ -36,20 +36,13 @@ class EngineAccessTest {
     /** A locally administered MAC that no interface here has: "another initiator". */
     private static final long OTHER = 0x02_00_00_00_0B_0BL;
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final EngineFixtures engines = new EngineFixtures();
     private EngineFixture fx;
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (fx != null) {
-            fx.close();
-        }
-    }
 
     @Test
     void allowlistWithoutTheInitiatorSilencesEveryCommand() throws Exception {
-        fx = EngineFixture.create(dir, 1500);
+        fx = engines.start(1500);
         fx.add(new ExportSpec(SHELF, SLOT, fx.pair.interfaceA(), StoreSpec.of(fx.disk("d.img", 1 << 20)), 16,
                 new long[] {OTHER}, new byte[0]));
         long target = fx.engineMac();
@@ -66,7 +59,7 @@ class EngineAccessTest {
 
     @Test
     void allowlistWithTheInitiatorServesIt() throws Exception {
-        fx = EngineFixture.create(dir, 1500);
+        fx = engines.start(1500);
         fx.add(new ExportSpec(SHELF, SLOT, fx.pair.interfaceA(), StoreSpec.of(fx.disk("d.img", 1 << 20)), 16,
                 new long[] {OTHER, fx.initiatorMac}, new byte[0]));
         TargetInfo t = fx.find(SHELF, SLOT);
@@ -75,7 +68,7 @@ class EngineAccessTest {
 
     @Test
     void maskListEditsAreListedAndSilenceInitiatorsNotOnIt() throws Exception {
-        fx = EngineFixture.create(dir, 1500);
+        fx = engines.start(1500);
         TargetInfo t = fx.serve(SHELF, SLOT, 1 << 20);
         ByteBuffer f = EngineFixture.frame();
 
@@ -109,7 +102,7 @@ class EngineAccessTest {
 
     @Test
     void reservationRefusesOtherInitiatorsWithError6ButStillAnswersTheirIdentify() throws Exception {
-        fx = EngineFixture.create(dir, 1500);
+        fx = engines.start(1500);
         TargetInfo t = fx.serve(SHELF, SLOT, 1 << 20);
         RawSocket other = fx.rawB();
         ByteBuffer f = EngineFixture.frame();
@@ -146,7 +139,7 @@ class EngineAccessTest {
 
     @Test
     void configStringMaskAndReservePersistAcrossRemoveAndAddAndAcrossAnEngineRestart() throws Exception {
-        fx = EngineFixture.create(dir, 1500);
+        fx = engines.start(1500);
         ExportSpec spec = fx.spec(SHELF, SLOT, StoreSpec.of(fx.disk("d.img", 1 << 20)));
         fx.add(spec);
         long target = fx.engineMac();

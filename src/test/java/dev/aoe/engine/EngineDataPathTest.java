@@ -1,7 +1,7 @@
 package dev.aoe.engine;
 
-import static dev.aoe.engine.EngineFixture.REPLY;
-import static dev.aoe.engine.EngineFixture.SILENCE;
+import static dev.aoe.testing.EngineFixture.REPLY;
+import static dev.aoe.testing.EngineFixture.SILENCE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -20,6 +20,8 @@ import dev.aoe.protocol.AtaArg;
 import dev.aoe.protocol.ConfigArg;
 import dev.aoe.protocol.MacAddress;
 import dev.aoe.store.StoreSpec;
+import dev.aoe.testing.EngineFixture;
+import dev.aoe.testing.EngineFixtures;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -30,9 +32,8 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -45,21 +46,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 class EngineDataPathTest {
     private static final long MIB = 1L << 20;
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final EngineFixtures engines = new EngineFixtures();
     private EngineFixture fx;
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (fx != null) {
-            fx.close();
-        }
-    }
 
     @ParameterizedTest(name = "MTU {0}: {1} sectors per frame")
     @CsvSource({"1500, 2", "9000, 17"})
     void discoveryReportsAddressMacBufferCountSectorsPerFrameAndConfigString(int mtu, int sectors) throws Exception {
-        fx = EngineFixture.create(dir, mtu);
+        fx = engines.start(mtu);
         Path disk = fx.disk("d.img", 4 * MIB);
         fx.add(new ExportSpec(7, 3, fx.pair.interfaceA(), StoreSpec.of(disk), 16, new long[0],
                 "rack-4".getBytes(StandardCharsets.US_ASCII)));
@@ -78,7 +72,7 @@ class EngineDataPathTest {
 
     @Test
     void twoExportsOnOneInterfaceBothAnswerOneBroadcast() throws Exception {
-        fx = EngineFixture.create(dir, 1500);
+        fx = engines.start(1500);
         fx.add(fx.spec(1, 1, StoreSpec.of(fx.disk("a.img", MIB))));
         fx.add(fx.spec(1, 2, StoreSpec.of(fx.disk("b.img", MIB))));
 
@@ -99,7 +93,7 @@ class EngineDataPathTest {
 
     @Test
     void identifyReportsSizeLba48ModelAndSerial() throws Exception {
-        fx = EngineFixture.create(dir, 1500);
+        fx = engines.start(1500);
         TargetInfo t = fx.serve(2, 5, 8 * MIB);
 
         Identity id = fx.initiator.identify(t);
@@ -113,7 +107,7 @@ class EngineDataPathTest {
     @ParameterizedTest(name = "MTU {0}")
     @ValueSource(ints = {1500, 9000})
     void writesReadBackIdenticallyIncludingMultiFrameWindowsAndTheLastSector(int mtu) throws Exception {
-        fx = EngineFixture.create(dir, mtu);
+        fx = engines.start(mtu);
         long bytes = 16 * MIB;
         TargetInfo t = fx.serve(1, 1, bytes);
         long last = bytes / 512 - 1;
@@ -126,9 +120,9 @@ class EngineDataPathTest {
         fx.assertWriteReadBack(t, last - 40, 41 * 512, 5);     // a multi-frame run ending on it
 
         // What the initiator saw is what landed in the file.
-        byte[] onDisk = EngineFixture.fileBytes(dir.resolve("e1.1.img"), last * 512, 512);
+        byte[] onDisk = EngineFixture.fileBytes(fx.dir.resolve("e1.1.img"), last * 512, 512);
         assertArrayEquals(EngineFixture.random(5, 41 * 512), concat(EngineFixture.fileBytes(
-                dir.resolve("e1.1.img"), (last - 40) * 512, 40 * 512), onDisk));
+                fx.dir.resolve("e1.1.img"), (last - 40) * 512, 40 * 512), onDisk));
     }
 
     /**
@@ -138,7 +132,7 @@ class EngineDataPathTest {
      */
     @Test
     void readsOfCachedDataReturnTheFilesBytes() throws Exception {
-        fx = EngineFixture.create(dir, 1500);
+        fx = engines.start(1500);
         byte[] content = EngineFixture.random(11, (int) MIB);
         Path disk = fx.disk("e1.2.img", 4 * MIB);
         Files.write(disk, content, StandardOpenOption.WRITE);
@@ -157,7 +151,7 @@ class EngineDataPathTest {
      */
     @Test
     void lba28CommandsMaskDeviceBitsAndLba48CommandsUseAll48Bits() throws Exception {
-        fx = EngineFixture.create(dir, 1500);
+        fx = engines.start(1500);
         TargetInfo t = fx.serve(1, 1, 10L << 30);
         long lba = 0x123_4567L; // bits 24-27 = 1: about 9.1 GiB in
         byte[] data = EngineFixture.random(28, 1024);
@@ -192,7 +186,7 @@ class EngineDataPathTest {
 
     @Test
     void windowedExportMapsOntoItsPartOfTheFileAndRejectsReadsPastItsEnd() throws Exception {
-        fx = EngineFixture.create(dir, 1500);
+        fx = engines.start(1500);
         Path file = fx.disk("w.img", 64 * 512);
         byte[] pattern = EngineFixture.random(64, 64 * 512);
         Files.write(file, pattern);
@@ -221,7 +215,7 @@ class EngineDataPathTest {
 
     @Test
     void readOnlyExportReadsButAbortsWritesAndLeavesTheFileUnchanged() throws Exception {
-        fx = EngineFixture.create(dir, 1500);
+        fx = engines.start(1500);
         Path file = fx.disk("ro.img", 64 * 512);
         byte[] pattern = EngineFixture.random(99, 64 * 512);
         Files.write(file, pattern);
@@ -238,7 +232,7 @@ class EngineDataPathTest {
 
     @Test
     void statusDescribesTheExportAndRemoveReturnsItAndStopsAnswering() throws Exception {
-        fx = EngineFixture.create(dir, 9000);
+        fx = engines.start(9000);
         TargetInfo t = fx.serve(3, 9, 2 * MIB);
 
         List<ExportStatus> all = fx.engine().status();

@@ -7,33 +7,27 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.aoe.initiator.AtaException;
 import dev.aoe.initiator.TargetInfo;
 import dev.aoe.store.StoreSpec;
+import dev.aoe.testing.EngineFixture;
+import dev.aoe.testing.EngineFixtures;
 
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.OptionalLong;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Growing a served export live: initiators see the new size in their next IDENTIFY. */
 class EngineGrowTest {
     private static final long MIB = 1 << 20;
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final EngineFixtures engines = new EngineFixtures();
     private EngineFixture fx;
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (fx != null) {
-            fx.close();
-        }
-    }
 
     @Test
     void aGrownFileIsServedWholeAtOnceAndIoPastTheOldEndWorks() throws Exception {
-        fx = EngineFixture.create(dir, 1500);
+        fx = engines.start(1500);
         Path disk = fx.disk("d.img", MIB);
         fx.add(fx.spec(1, 2, StoreSpec.of(disk).withCreateSize(MIB)));
         TargetInfo t = fx.find(1, 2);
@@ -57,7 +51,7 @@ class EngineGrowTest {
 
     @Test
     void aFileGrownUnderTheExportIsMeasuredAgainAndAShrinkIsNeverApplied() throws Exception {
-        fx = EngineFixture.create(dir, 1500);
+        fx = engines.start(1500);
         Path disk = fx.disk("d.img", 2 * MIB);
         fx.add(fx.spec(1, 3, StoreSpec.of(disk)));
         TargetInfo t = fx.find(1, 3);
@@ -76,7 +70,7 @@ class EngineGrowTest {
 
     @Test
     void anExportWithALengthKeepsIt() throws Exception {
-        fx = EngineFixture.create(dir, 1500);
+        fx = engines.start(1500);
         Path disk = fx.disk("d.img", 2 * MIB);
         fx.add(fx.spec(1, 4, StoreSpec.of(disk).withOffsetSectors(8).withLengthSectors(1024)));
 

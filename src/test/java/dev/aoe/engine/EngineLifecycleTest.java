@@ -12,30 +12,27 @@ import dev.aoe.protocol.AtaArg;
 import dev.aoe.protocol.ConfigArg;
 import dev.aoe.protocol.MacAddress;
 import dev.aoe.store.StoreSpec;
+import dev.aoe.testing.EngineFixture;
+import dev.aoe.testing.EngineFixtures;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Starting to serve: the announcement initiators see, and refusing an address already served. */
 class EngineLifecycleTest {
+    @RegisterExtension
+    final EngineFixtures engines = new EngineFixtures();
     @TempDir
     Path dir;
     private EngineFixture fx;
 
-    @AfterEach
-    void tearDown() throws Exception {
-        if (fx != null) {
-            fx.close();
-        }
-    }
-
     @Test
     void addingAnExportAnnouncesItWithAnUnsolicitedConfigReply() throws Exception {
-        fx = EngineFixture.create(dir, 9000);
+        fx = engines.start(9000);
         RawSocket listener = fx.rawB(); // open before the export exists
         listener.setReceiveTimeout(Duration.ofMillis(50));
         ExportSpec spec = fx.spec(12, 34, StoreSpec.of(fx.disk("d.img", 1 << 20)));
@@ -69,7 +66,7 @@ class EngineLifecycleTest {
 
     @Test
     void anIdleExportKeepsOneIoThreadAndABacklogAddsThreadsUpToTheLimit() throws Exception {
-        fx = EngineFixture.create(dir, 1500);
+        fx = engines.start(1500);
         TargetInfo t = fx.serve(4, 2, 1 << 20);
         fx.write(t, 0, new byte[1024]);
         assertEquals(1, ioThreads("e4.2"), "one write needs one I/O thread");
@@ -101,7 +98,7 @@ class EngineLifecycleTest {
 
     @Test
     void addingASecondExportWithTheSameAddressOnOneEngineFails() throws Exception {
-        fx = EngineFixture.create(dir, 1500);
+        fx = engines.start(1500);
         fx.add(fx.spec(1, 1, StoreSpec.of(fx.disk("a.img", 1 << 20))));
 
         EngineException e = assertThrows(EngineException.class,
@@ -118,7 +115,7 @@ class EngineLifecycleTest {
      */
     @Test
     void anotherEngineOnTheLinkRefusesAnAddressAlreadyServedNamingTheOtherMac() throws Exception {
-        fx = EngineFixture.create(dir, 1500);
+        fx = engines.start(1500);
         fx.add(fx.spec(2, 7, StoreSpec.of(fx.disk("a.img", 1 << 20))));
         Engine second = fx.closeLater(new Engine(dir.resolve("state-2"), "other", Duration.ofMillis(300)));
         Path disk = fx.disk("b.img", 1 << 20);
@@ -141,7 +138,7 @@ class EngineLifecycleTest {
      */
     @Test
     void anotherEngineOnTheSameInterfaceOfThisHostRefusesAnAddressAlreadyServed() throws Exception {
-        fx = EngineFixture.create(dir, 1500);
+        fx = engines.start(1500);
         fx.add(fx.spec(2, 7, StoreSpec.of(fx.disk("a.img", 1 << 20))));
         Engine second = fx.closeLater(new Engine(dir.resolve("state-2"), "other", Duration.ofMillis(300)));
         Path disk = fx.disk("b.img", 1 << 20);

@@ -1,7 +1,7 @@
 package dev.aoe.engine;
 
-import static dev.aoe.engine.EngineFixture.REPLY;
-import static dev.aoe.engine.EngineFixture.SILENCE;
+import static dev.aoe.testing.EngineFixture.REPLY;
+import static dev.aoe.testing.EngineFixture.SILENCE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -18,6 +18,7 @@ import dev.aoe.protocol.MacAddress;
 import dev.aoe.protocol.MaskArg;
 import dev.aoe.protocol.ReserveArg;
 import dev.aoe.store.StoreSpec;
+import dev.aoe.testing.EngineFixture;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package dev.aoe.engine;
 
-import static dev.aoe.engine.EngineFixture.REPLY;
-import static dev.aoe.engine.EngineFixture.SILENCE;
+import static dev.aoe.testing.EngineFixture.REPLY;
+import static dev.aoe.testing.EngineFixture.SILENCE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,11 +17,12 @@ import dev.aoe.protocol.MacAddress;
 import dev.aoe.protocol.MaskArg;
 import dev.aoe.protocol.ReserveArg;
 import dev.aoe.store.StoreSpec;
+import dev.aoe.testing.EngineFixture;
+import dev.aoe.testing.EngineFixtures;
 import io.micrometer.prometheus.PrometheusConfig;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
 
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -30,10 +31,9 @@ import java.util.TreeSet;
 import java.util.function.IntSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The engine's own metrics, as Prometheus reads them: known traffic over a veth pair (answered
@@ -49,8 +49,8 @@ class EngineMetricsTest {
     /** A locally administered MAC that no interface here has: "another initiator". */
     private static final long OTHER = 0x02_00_00_00_0C_0CL;
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final EngineFixtures engines = new EngineFixtures();
     private EngineFixture fx;
     private PrometheusMeterRegistry registry;
     private RawSocket raw;
@@ -62,20 +62,13 @@ class EngineMetricsTest {
     /** An engine on veth whose meters a Prometheus registry reads, serving e7.1 read-write. */
     @BeforeEach
     void serveReadWrite() throws Exception {
-        fx = EngineFixture.create(dir, 1500);
+        fx = engines.start(1500);
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         fx.engine().listen(new EngineMeters(registry));
         me = fx.initiatorMac;
         fx.add(fx.spec(SHELF, RW, StoreSpec.of(fx.disk("rw.img", SECTORS * 512))));
         engine = fx.engineMac();
         raw = fx.rawB();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (fx != null) {
-            fx.close();
-        }
     }
 
     @Test

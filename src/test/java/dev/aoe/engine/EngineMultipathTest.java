@@ -13,6 +13,8 @@ import dev.aoe.protocol.AoeHeader;
 import dev.aoe.protocol.ConfigArg;
 import dev.aoe.protocol.MacAddress;
 import dev.aoe.store.StoreSpec;
+import dev.aoe.testing.EngineFixture;
+import dev.aoe.testing.EngineFixtures;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -20,9 +22,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * One export on two links between the same two namespaces (multipath): each link answers with
@@ -35,22 +36,15 @@ class EngineMultipathTest {
     private static final int SHELF = 5;
     private static final int SLOT = 1;
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final EngineFixtures engines = new EngineFixtures();
     private EngineFixture fx;
     /** The project's initiator on the second link. */
     private Initiator second;
 
-    @AfterEach
-    void tearDown() throws Exception {
-        if (fx != null) {
-            fx.close();
-        }
-    }
-
     /** The fixture's link at {@code mtu} and a second link at {@code secondMtu}, with an initiator on each. */
     private void twoLinks(int mtu, int secondMtu) throws Exception {
-        fx = EngineFixture.create(dir, mtu);
+        fx = engines.start(mtu);
         fx.pair.addLink(A2, B2, secondMtu);
         second = fx.closeLater(fx.pair.inB(() -> Initiator.open(B2)));
     }

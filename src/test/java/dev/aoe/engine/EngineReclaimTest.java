@@ -8,12 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.aoe.responder.StateFile;
 import dev.aoe.store.StoreSpec;
+import dev.aoe.testing.EngineFixture;
+import dev.aoe.testing.EngineFixtures;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What {@link Engine#remove(int, int, Reclaim)} deletes besides the service: the persisted state
@@ -21,21 +22,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class EngineReclaimTest {
     private static final long MIB = 1 << 20;
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final EngineFixtures engines = new EngineFixtures();
     private EngineFixture fx;
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (fx != null) {
-            fx.close();
-        }
-    }
 
     @Test
     void removedForGoodTheStateAndTheCreatedFileGoOnce() throws Exception {
-        fx = EngineFixture.create(dir, 1500);
-        Path created = dir.resolve("new.img");
+        fx = engines.start(1500);
+        Path created = fx.dir.resolve("new.img");
         assertTrue(fx.add(fx.spec(1, 5, StoreSpec.of(created).withCreateSize(MIB))).createdSource());
         Path state = savedState(1, 5);
 
@@ -51,7 +45,7 @@ class EngineReclaimTest {
 
     @Test
     void aFileTheExportDidNotCreateIsKept() throws Exception {
-        fx = EngineFixture.create(dir, 1500);
+        fx = engines.start(1500);
         Path disk = fx.disk("d.img", MIB);
         assertFalse(fx.add(fx.spec(1, 6, StoreSpec.of(disk).withCreateSize(MIB))).createdSource());
         Path state = savedState(1, 6);
@@ -65,8 +59,8 @@ class EngineReclaimTest {
 
     @Test
     void stoppingKeepsTheStateAndTheFileForTheExportServedAgain() throws Exception {
-        fx = EngineFixture.create(dir, 1500);
-        Path created = dir.resolve("new.img");
+        fx = engines.start(1500);
+        Path created = fx.dir.resolve("new.img");
         fx.add(fx.spec(1, 7, StoreSpec.of(created).withCreateSize(MIB)));
         Path state = savedState(1, 7);
 
@@ -78,7 +72,7 @@ class EngineReclaimTest {
 
     @Test
     void aFileAnEarlierEngineCreatedIsDeletedThoughNotServed() throws Exception {
-        fx = EngineFixture.create(dir, 1500);
+        fx = engines.start(1500);
         Path created = fx.disk("earlier.img", MIB);
         Path state = savedState(1, 8);
 

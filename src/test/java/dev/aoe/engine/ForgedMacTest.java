@@ -1,7 +1,7 @@
 package dev.aoe.engine;
 
-import static dev.aoe.engine.EngineFixture.REPLY;
-import static dev.aoe.engine.EngineFixture.SILENCE;
+import static dev.aoe.testing.EngineFixture.REPLY;
+import static dev.aoe.testing.EngineFixture.SILENCE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +14,8 @@ import dev.aoe.protocol.MacAddress;
 import dev.aoe.protocol.MaskArg;
 import dev.aoe.protocol.ReserveArg;
 import dev.aoe.store.StoreSpec;
+import dev.aoe.testing.EngineFixture;
+import dev.aoe.testing.EngineFixtures;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -21,9 +23,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * AoE has no authentication: an initiator is its source MAC, and any host on the segment can put
@@ -44,19 +45,12 @@ class ForgedMacTest {
     private static final long MULTICAST = 0x01_00_5E_00_00_01L;
     private static final List<String> HELD = new ArrayList<>();
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final EngineFixtures engines = new EngineFixtures();
     private EngineFixture fx;
     private RawSocket raw;
     private long target;
     private int tag = 0x4000_0000;
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (fx != null) {
-            fx.close();
-        }
-    }
 
     @AfterAll
     static void summary() {
@@ -77,7 +71,7 @@ class ForgedMacTest {
 
     @Test
     void aNonAllowlistedSourceGetsSilenceForEveryCommand() throws Exception {
-        fx = EngineFixture.create(dir, 1500);
+        fx = engines.start(1500);
         Path file = start(spec(StoreSpec.of(fx.disk("d.img", 1 << 20)), ALLOWED));
         byte[] before = EngineFixture.sha256(Files.readAllBytes(file));
         ByteBuffer f = EngineFixture.frame();
@@ -95,7 +89,7 @@ class ForgedMacTest {
 
     @Test
     void aForgedAllowlistedSourceIsServedTheDocumentedLimit() throws Exception {
-        fx = EngineFixture.create(dir, 1500);
+        fx = engines.start(1500);
         Path file = start(spec(StoreSpec.of(fx.disk("d.img", 1 << 20)), ALLOWED));
         ByteBuffer f = EngineFixture.frame();
         int n = exchange(f, identify(f, target, ALLOWED));
@@ -109,7 +103,7 @@ class ForgedMacTest {
 
     @Test
     void readOnlyHoldsWhateverTheSourceMac() throws Exception {
-        fx = EngineFixture.create(dir, 1500);
+        fx = engines.start(1500);
         Path file = fx.disk("ro.img", 1 << 20);
         byte[] pattern = EngineFixture.random(5, 1 << 20);
         Files.write(file, pattern);
@@ -127,7 +121,7 @@ class ForgedMacTest {
 
     @Test
     void readOnlyHoldsForAForgedAllowlistedSource() throws Exception {
-        fx = EngineFixture.create(dir, 1500);
+        fx = engines.start(1500);
         Path file = fx.disk("ro.img", 1 << 20);
         start(spec(StoreSpec.of(file).withReadOnly(true), ALLOWED));
         byte[] before = EngineFixture.sha256(Files.readAllBytes(file));
@@ -139,7 +133,7 @@ class ForgedMacTest {
 
     @Test
     void aReservationRefusesAForgedNonHolderButNotAForgedHolder() throws Exception {
-        fx = EngineFixture.create(dir, 1500);
+        fx = engines.start(1500);
         Path file = start(spec(StoreSpec.of(fx.disk("d.img", 1 << 20))));
         ByteBuffer f = EngineFixture.frame();
         int n = exchange(f, reserve(f, target, ALLOWED, ReserveArg.RCMD_SET, ALLOWED));
@@ -167,7 +161,7 @@ class ForgedMacTest {
 
     @Test
     void aGroupSourceMacGetsSilence() throws Exception {
-        fx = EngineFixture.create(dir, 1500);
+        fx = engines.start(1500);
         Path file = start(spec(StoreSpec.of(fx.disk("d.img", 1 << 20))));
         ByteBuffer f = EngineFixture.frame();
         // Control: the same frames from a unicast source are answered.

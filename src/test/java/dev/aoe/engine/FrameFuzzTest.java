@@ -15,6 +15,7 @@ import dev.aoe.protocol.MaskArg;
 import dev.aoe.protocol.ReserveArg;
 import dev.aoe.store.StoreSpec;
 import dev.aoe.store.WriteCache;
+import dev.aoe.testing.EngineFixture;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;

@@ -10,8 +10,11 @@ import dev.aoe.net.RawSocket;
 import dev.aoe.protocol.AoeHeader;
 import dev.aoe.protocol.AtaArg;
 import dev.aoe.protocol.MacAddress;
-import dev.aoe.store.Shell;
 import dev.aoe.store.StoreSpec;
+import dev.aoe.testing.EngineFixture;
+import dev.aoe.testing.Privileges;
+import dev.aoe.testing.Shell;
+
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -53,8 +56,8 @@ class StalledSourceTest {
 
     @Test
     void aStalledSourceDoesNotSlowAnotherExportOnTheSameInterface() throws Exception {
-        assumeTrue(Shell.isRoot(), "needs root to mount and freeze a file system");
-        assumeTrue(Shell.hasCommand("fsfreeze") && Shell.hasCommand("mkfs.ext4"),
+        assumeTrue(Privileges.isRoot(), "needs root to mount and freeze a file system");
+        assumeTrue(Privileges.hasCommand("fsfreeze") && Privileges.hasCommand("mkfs.ext4"),
                 "needs fsfreeze (util-linux) and mkfs.ext4 (e2fsprogs)");
         fx = EngineFixture.create(dir, 1500);
         Path image = fx.disk("slow-fs.img", 32 << 20);

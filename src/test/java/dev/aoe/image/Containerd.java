@@ -1,10 +1,12 @@
 package dev.aoe.image;
 
-import dev.aoe.net.Privileges;
+import dev.aoe.testing.Command.Result;
+import dev.aoe.testing.Command;
+import dev.aoe.testing.Pause;
+import dev.aoe.testing.Privileges;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -47,7 +49,7 @@ final class Containerd implements AutoCloseable {
 
     /** Why this machine cannot run containers this way, or empty when it can. */
     static Optional<String> unavailable() {
-        if (!isRoot()) {
+        if (!Privileges.isRoot()) {
             return Optional.of("needs root: it runs its own containerd and runc");
         }
         return Stream.of("containerd", "ctr", "runc")
@@ -92,7 +94,7 @@ final class Containerd implements AutoCloseable {
             if (!daemon.isAlive() || System.nanoTime() > deadline) {
                 throw new AssertionError("containerd did not start within " + BOOT + "; its log:\n" + log());
             }
-            sleep(100);
+            Pause.millis(100);
         }
     }
 
@@ -196,66 +198,10 @@ final class Containerd implements AutoCloseable {
         }
     }
 
-    /** Runs {@code ctr} against this daemon and namespace; output goes to files, never a full pipe. */
+    /** Runs {@code ctr} against this daemon and namespace. */
     private Result ctr(String... args) {
         List<String> command = new ArrayList<>(List.of("ctr", "--address", socket().toString(), "--namespace", namespace));
         command.addAll(List.of(args));
-        try {
-            Path out = Files.createTempFile(dir, "ctr", ".out");
-            Path err = Files.createTempFile(dir, "ctr", ".err");
-            try {
-                Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-                p.getOutputStream().close();
-                if (!p.waitFor(COMMAND.toMillis(), TimeUnit.MILLISECONDS)) {
-                    p.destroyForcibly().waitFor();
-                    throw new AssertionError(String.join(" ", command) + " did not finish within " + COMMAND
-                            + "\nstdout:\n" + Files.readString(out) + "\nstderr:\n" + Files.readString(err));
-                }
-                return new Result(command, p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                        Files.readString(err, StandardCharsets.UTF_8));
-            } finally {
-                Files.delete(out);
-                Files.delete(err);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
-    }
-
-    private static boolean isRoot() {
-        try (Stream<String> lines = Files.lines(Path.of("/proc/self/status"))) {
-            return lines.filter(line -> line.startsWith("Uid:"))
-                    .map(line -> line.split("\\s+")[2]) // real, effective, saved, file system
-                    .anyMatch("0"::equals);
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
-    }
-
-    /** What a {@code ctr} command left: its exit status and output. */
-    record Result(List<String> command, int exit, String stdout, String stderr) {
-        Result orFail() {
-            if (exit != 0) {
-                throw new AssertionError(describe());
-            }
-            return this;
-        }
-
-        /** For assertion messages: the command, its status and all its output. */
-        String describe() {
-            return String.join(" ", command) + "\nexit " + exit + "\nstdout:\n" + stdout + "\nstderr:\n" + stderr;
-        }
+        return Command.of(command).run(COMMAND);
     }
 }

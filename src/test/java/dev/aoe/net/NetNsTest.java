@@ -6,29 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.aoe.testing.Veth;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class NetNsTest {
     private static final Path THREAD_NAMESPACE = Path.of("/proc/thread-self/ns/net");
 
-    private VethPair pair;
-
-    @BeforeEach
-    void setUp() {
-        Privileges.assumeNetworkNamespaces();
-        pair = VethPair.create();
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (pair != null) {
-            pair.close();
-        }
-    }
+    @Veth
+    VethPair pair;
 
     private static String currentNamespace() throws Exception {
         return Files.readSymbolicLink(THREAD_NAMESPACE).toString();

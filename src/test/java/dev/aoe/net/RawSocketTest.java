@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.aoe.testing.Privileges;
+
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;

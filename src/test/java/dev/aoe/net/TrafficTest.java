@@ -2,10 +2,10 @@ package dev.aoe.net;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.aoe.testing.Veth;
+
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -15,20 +15,8 @@ class TrafficTest {
     private static final Duration WAIT = Duration.ofMillis(300);
     private static final int FLAG_RESPONSE = 0x08;
 
-    private VethPair pair;
-
-    @BeforeEach
-    void setUp() {
-        Privileges.assumeNetworkNamespaces();
-        pair = VethPair.create();
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (pair != null) {
-            pair.close();
-        }
-    }
+    @Veth
+    VethPair pair;
 
     @Test
     void targetSocketSeesRequestsFromTheLinkAndFromThisHostButNotResponses() throws Exception {

@@ -1,14 +1,16 @@
 package dev.aoe.operator;
 
 import dev.aoe.api.AoeExport;
+import dev.aoe.testing.Exports;
+import dev.aoe.testing.FaultInjectingDispatcher;
+import dev.aoe.testing.MockApiServer;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -37,27 +39,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class AddressAllocatorTest {
     private static final String TABLE_PATH = "/configmaps/" + AddressTable.NAME + "$";
-    private final FaultInjectingDispatcher api = new FaultInjectingDispatcher();
-    private KubernetesMockServer server;
+    @RegisterExtension
+    final MockApiServer apiServer = new MockApiServer();
+    private final FaultInjectingDispatcher api = apiServer.api();
     private KubernetesClient client;
     private final List<KubernetesClient> operatorClients = new ArrayList<>();
 
     @BeforeEach
     void start() {
-        server = FaultInjectingDispatcher.server(api);
-        client = server.createClient();
-    }
-
-    @AfterEach
-    void stop() {
-        operatorClients.forEach(KubernetesClient::close);
-        client.close();
-        server.destroy();
+        client = apiServer.client();
     }
 
     /** An operator's allocator, on its own client: a separate operator when two race. */
     private AddressAllocator allocator(String shelves, String slots) {
-        KubernetesClient own = server.createClient();
+        KubernetesClient own = apiServer.closeLater(apiServer.server().createClient());
         operatorClients.add(own);
         return new AddressAllocator(new AddressPool(shelves, slots), new AddressTable(Exports.NAMESPACE, new OperatorDeployment(Exports.NAMESPACE, Optional.empty())));
     }

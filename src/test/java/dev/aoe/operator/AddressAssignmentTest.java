@@ -2,13 +2,15 @@ package dev.aoe.operator;
 
 import dev.aoe.api.AoeExport;
 import dev.aoe.api.Conditions;
+import dev.aoe.testing.Exports;
+import dev.aoe.testing.FaultInjectingDispatcher;
+import dev.aoe.testing.MockApiServer;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.javaoperatorsdk.operator.Operator;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,36 +37,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class AddressAssignmentTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private final FaultInjectingDispatcher api = new FaultInjectingDispatcher();
+    @RegisterExtension
+    final MockApiServer apiServer = new MockApiServer();
+    private final FaultInjectingDispatcher api = apiServer.api();
     private final List<Operator> operators = new ArrayList<>();
     private final List<KubernetesClient> operatorClients = new ArrayList<>();
-    private KubernetesMockServer server;
     private KubernetesClient client;
     private SimulatedCluster cluster;
 
     @BeforeEach
     void start() {
-        server = FaultInjectingDispatcher.server(api);
-        client = server.createClient();
+        client = apiServer.client();
         cluster = new SimulatedCluster(client);
         cluster.readyNode("n1");
     }
 
-    @AfterEach
-    void stop() {
-        stopOperators();
-        client.close();
-        server.destroy();
-    }
-
     private void startOperator(Map<String, String> config) {
-        KubernetesClient own = SimulatedCluster.operatorClient(client, true, Duration.ofSeconds(10));
+        KubernetesClient own = apiServer.operatorClient(true, Duration.ofSeconds(10));
         operatorClients.add(own);
-        operators.add(SimulatedCluster.startOperator(own, new AoeExportReconciler(Exports.config(config)), o -> { }));
+        operators.add(apiServer.stopLater(
+                SimulatedCluster.startOperator(own, new AoeExportReconciler(Exports.config(config)), o -> { })));
     }
 
     private void stopOperators() {
-        operators.forEach(Operator::stop);
+        operators.forEach(apiServer::stop);
         operators.clear();
         operatorClients.forEach(KubernetesClient::close);
         operatorClients.clear();

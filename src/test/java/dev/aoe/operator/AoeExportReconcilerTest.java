@@ -5,6 +5,7 @@ import dev.aoe.api.AoeExportStatus;
 import dev.aoe.api.Conditions;
 import dev.aoe.chart.ApiCalls;
 import dev.aoe.config.AoeConfig;
+import dev.aoe.testing.Exports;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;

@@ -2,6 +2,9 @@ package dev.aoe.operator;
 
 import dev.aoe.api.AoeExport;
 import dev.aoe.api.Conditions;
+import dev.aoe.testing.Exports;
+import dev.aoe.testing.FaultInjectingDispatcher;
+import dev.aoe.testing.MockApiServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.javaoperatorsdk.operator.Operator;
@@ -48,7 +51,7 @@ class ApiFaultsTest {
         client.resources(AoeExport.class).inform().close();
         // The first engine DaemonSet create is refused: whichever export reconciles first meets it.
         api.fail("POST", DAEMONSETS, 500, 1);
-        operatorClient = SimulatedCluster.operatorClient(client, false, CLIENT_TIMEOUT);
+        operatorClient = MockApiServer.operatorClient(client, false, CLIENT_TIMEOUT);
         reconciler = new RecordingReconciler("op");
         operator = SimulatedCluster.startOperator(operatorClient, reconciler, o -> { });
     }

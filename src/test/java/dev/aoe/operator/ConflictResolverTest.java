@@ -2,6 +2,8 @@ package dev.aoe.operator;
 
 import dev.aoe.api.AoeExport;
 import dev.aoe.api.Conditions;
+import dev.aoe.testing.Exports;
+
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;

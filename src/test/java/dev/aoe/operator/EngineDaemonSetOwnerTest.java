@@ -1,5 +1,6 @@
 package dev.aoe.operator;
 
+import dev.aoe.testing.Exports;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;

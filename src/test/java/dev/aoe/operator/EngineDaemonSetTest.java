@@ -1,5 +1,6 @@
 package dev.aoe.operator;
 
+import dev.aoe.testing.Exports;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSpec;

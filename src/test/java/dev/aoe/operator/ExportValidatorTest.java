@@ -2,6 +2,8 @@ package dev.aoe.operator;
 
 import dev.aoe.api.AoeExportSpec;
 import dev.aoe.api.DeviceSource;
+import dev.aoe.testing.Exports;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

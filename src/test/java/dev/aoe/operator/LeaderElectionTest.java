@@ -2,13 +2,15 @@ package dev.aoe.operator;
 
 import dev.aoe.api.Conditions;
 import dev.aoe.chart.ChartRulesReview;
+import dev.aoe.testing.Exports;
+import dev.aoe.testing.FaultInjectingDispatcher;
+import dev.aoe.testing.MockApiServer;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
@@ -31,24 +33,17 @@ class LeaderElectionTest {
     /** Slack on a loaded machine, on top of the lease duration. */
     private static final Duration SLACK = Duration.ofSeconds(4);
 
-    private final FaultInjectingDispatcher api = new FaultInjectingDispatcher();
+    @RegisterExtension
+    final MockApiServer apiServer = new MockApiServer();
+    private final FaultInjectingDispatcher api = apiServer.api();
     private final List<RecordingReconciler.Call> calls = new CopyOnWriteArrayList<>();
-    private KubernetesMockServer server;
     private KubernetesClient client;
-    private KubernetesClient clientA;
-    private KubernetesClient clientB;
-    private Operator operatorA;
-    private Operator operatorB;
-
-    @AfterEach
-    void stop() {
-        SimulatedCluster.shutDown(server, new Operator[] {operatorA, operatorB}, clientA, clientB, client);
-    }
 
     private Operator replica(KubernetesClient c, String identity) {
         LeaderElectionConfiguration election = new LeaderElectionConfiguration(LeaderElection.LEASE,
                 Exports.NAMESPACE, LEASE_DURATION, RENEW_DEADLINE, RETRY_PERIOD, identity, null, false);
-        return SimulatedCluster.startOperator(c, new RecordingReconciler(identity, calls), election, o -> { });
+        return apiServer.stopLater(
+                SimulatedCluster.startOperator(c, new RecordingReconciler(identity, calls), election, o -> { }));
     }
 
     private String holder() {
@@ -62,8 +57,7 @@ class LeaderElectionTest {
 
     @Test
     void onlyTheLeaderReconcilesAndTheOtherTakesOver() {
-        server = FaultInjectingDispatcher.server(api);
-        client = server.createClient();
+        client = apiServer.client();
         // JOSDK checks the Lease permissions first; the mock cannot answer that review, an API server
         // with the chart's RBAC would.
         api.answer("POST", "/selfsubjectrulesreviews$", 201, ChartRulesReview.operator());
@@ -71,11 +65,11 @@ class LeaderElectionTest {
         cluster.readyNode("n-le");
         cluster.create(Exports.file("le-1", 40, 0, "n-le", "/var/lib/aoe/le-1.img"));
 
-        clientA = SimulatedCluster.operatorClient(client, true, Duration.ofSeconds(10));
-        clientB = SimulatedCluster.operatorClient(client, true, Duration.ofSeconds(10));
-        operatorA = replica(clientA, "op-a");
+        KubernetesClient clientA = apiServer.operatorClient(true, Duration.ofSeconds(10));
+        KubernetesClient clientB = apiServer.operatorClient(true, Duration.ofSeconds(10));
+        Operator operatorA = replica(clientA, "op-a");
         await().atMost(SimulatedCluster.WAIT).until(() -> "op-a".equals(holder()));
-        operatorB = replica(clientB, "op-b");
+        replica(clientB, "op-b");
         cluster.awaitSettled("le-1", Conditions.VALID);
         cluster.create(Exports.file("le-2", 40, 1, "n-le", "/var/lib/aoe/le-2.img"));
         cluster.awaitSettled("le-2", Conditions.VALID);
@@ -85,8 +79,7 @@ class LeaderElectionTest {
         assertTrue(callsA > 0);
         assertEquals(0, callsOf("op-b").size(), "the follower reconciled");
 
-        operatorA.stop();
-        operatorA = null;
+        apiServer.stop(operatorA);
         long stoppedAt = System.nanoTime();
         cluster.create(Exports.file("le-3", 40, 2, "n-le", "/var/lib/aoe/le-3.img"));
         await().atMost(LEASE_DURATION.plus(SLACK)).until(() -> "op-b".equals(holder()));

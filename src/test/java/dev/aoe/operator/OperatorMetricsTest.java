@@ -2,6 +2,8 @@ package dev.aoe.operator;
 
 import dev.aoe.api.AoeExport;
 import dev.aoe.api.Conditions;
+import dev.aoe.testing.Exports;
+import dev.aoe.testing.MockApiServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -39,7 +41,7 @@ class OperatorMetricsTest {
     @BeforeAll
     static void startOperator() {
         // No client-side retries: the injected failure below must reach the reconciler.
-        operatorClient = SimulatedCluster.operatorClient(client, false, Duration.ofSeconds(5));
+        operatorClient = MockApiServer.operatorClient(client, false, Duration.ofSeconds(5));
         operator = SimulatedCluster.startOperator(operatorClient,
                 new AoeExportReconciler(Exports.config(), Clock.systemUTC(), registry), o -> { });
     }

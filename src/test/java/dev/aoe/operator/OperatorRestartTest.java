@@ -2,11 +2,13 @@ package dev.aoe.operator;
 
 import dev.aoe.api.AoeExport;
 import dev.aoe.api.Conditions;
+import dev.aoe.testing.Exports;
+import dev.aoe.testing.FaultInjectingDispatcher;
+import dev.aoe.testing.MockApiServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.javaoperatorsdk.operator.Operator;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
@@ -28,23 +30,13 @@ class OperatorRestartTest {
     private static final Map<String, Long> ONE_PER_TRANSITION =
             Map.of("Accepted/Valid", 1L, "Ready/NotServing", 1L, "Serving/Starting", 1L);
 
-    private final FaultInjectingDispatcher api = new FaultInjectingDispatcher();
-    private KubernetesMockServer server;
-    private KubernetesClient client;
-    private KubernetesClient clientA;
-    private KubernetesClient clientB;
-    private Operator operatorA;
-    private Operator operatorB;
-
-    @AfterEach
-    void stop() {
-        SimulatedCluster.shutDown(server, new Operator[] {operatorA, operatorB}, clientA, clientB, client);
-    }
+    @RegisterExtension
+    final MockApiServer apiServer = new MockApiServer();
+    private final FaultInjectingDispatcher api = apiServer.api();
 
     @Test
     void restartMidReconcileConverges() {
-        server = FaultInjectingDispatcher.server(api);
-        client = server.createClient();
+        KubernetesClient client = apiServer.client();
         SimulatedCluster cluster = new SimulatedCluster(client);
         cluster.readyNode("n-r");
         // r-lost: A's status write hangs, never applied. r-late: applied, the answer never reaches A.
@@ -53,17 +45,16 @@ class OperatorRestartTest {
         cluster.create(Exports.file("r-lost", 30, 0, "n-r", "/var/lib/aoe/r-lost.img"));
         cluster.create(Exports.file("r-late", 30, 1, "n-r", "/var/lib/aoe/r-late.img"));
 
-        clientA = SimulatedCluster.operatorClient(client, true, Duration.ofSeconds(60));
+        KubernetesClient clientA = apiServer.operatorClient(true, Duration.ofSeconds(60));
         RecordingReconciler a = new RecordingReconciler("A");
-        operatorA = SimulatedCluster.startOperator(clientA, a,
-                o -> o.withReconciliationTerminationTimeout(Duration.ofSeconds(1)));
+        Operator operatorA = apiServer.stopLater(SimulatedCluster.startOperator(clientA, a,
+                o -> o.withReconciliationTerminationTimeout(Duration.ofSeconds(1))));
         await().atMost(SimulatedCluster.WAIT).until(() -> !api.seen("PATCH", EXPORTS + "r-lost/status$").isEmpty()
                 && !api.seen("PATCH", EXPORTS + "r-late/status$").isEmpty());
         await().atMost(SimulatedCluster.WAIT).until(() -> cluster.daemonSets().size() == 1);
         // Killed: in-flight requests cut, reconciles abandoned.
         clientA.close();
-        operatorA.stop();
-        operatorA = null;
+        apiServer.stop(operatorA);
         int callsA = a.calls().size();
 
         // While no operator runs: the engine took r-late (its status was written), a new export arrives.
@@ -74,9 +65,9 @@ class OperatorRestartTest {
         cluster.create(Exports.file("r-new", 30, 2, "n-r", "/var/lib/aoe/r-new.img"));
         api.disarmAll();
 
-        clientB = SimulatedCluster.operatorClient(client, true, Duration.ofSeconds(10));
+        KubernetesClient clientB = apiServer.operatorClient(true, Duration.ofSeconds(10));
         RecordingReconciler b = new RecordingReconciler("B");
-        operatorB = SimulatedCluster.startOperator(clientB, b, o -> { });
+        apiServer.stopLater(SimulatedCluster.startOperator(clientB, b, o -> { }));
         for (String name : List.of("r-lost", "r-late", "r-new")) {
             AoeExport e = cluster.awaitSettled(name, Conditions.VALID);
             assertEquals(1, cluster.finalizerCount(e, AoeExport.OPERATOR_FINALIZER), name);

@@ -1,6 +1,7 @@
 package dev.aoe.operator;
 
 import dev.aoe.api.AoeExport;
+import dev.aoe.testing.Exports;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 

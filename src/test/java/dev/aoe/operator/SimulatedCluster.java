@@ -1,16 +1,13 @@
 package dev.aoe.operator;
 
 import dev.aoe.api.AoeExport;
+import dev.aoe.testing.Exports;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
@@ -34,18 +31,6 @@ final class SimulatedCluster {
 
     SimulatedCluster(KubernetesClient client) {
         this.client = client;
-    }
-
-    /**
-     * A client of the same server for an operator. With {@code retries} false the client does
-     * not retry 5xx answers and I/O errors itself, so faults reach the operator's own retry.
-     */
-    static KubernetesClient operatorClient(KubernetesClient base, boolean retries, Duration requestTimeout) {
-        Config config = new ConfigBuilder(base.getConfiguration())
-                .withRequestRetryBackoffLimit(retries ? Config.DEFAULT_REQUEST_RETRY_BACKOFFLIMIT : 0)
-                .withRequestTimeout((int) requestTimeout.toMillis())
-                .build();
-        return new KubernetesClientBuilder().withConfig(config).build();
     }
 
     static Operator startOperator(KubernetesClient client, AoeExportReconciler reconciler,
@@ -78,21 +63,6 @@ final class SimulatedCluster {
         operator.start();
         engineDaemonSet.startWith(operator);
         return operator;
-    }
-
-    /** Stops the operators, closes the clients in the order given (nulls skipped), then destroys the server. */
-    static void shutDown(KubernetesMockServer server, Operator[] operators, KubernetesClient... clients) {
-        for (Operator o : operators) {
-            if (o != null) {
-                o.stop();
-            }
-        }
-        for (KubernetesClient c : clients) {
-            if (c != null) {
-                c.close();
-            }
-        }
-        server.destroy();
     }
 
     void node(String name) {

@@ -5,6 +5,7 @@ import dev.aoe.api.AoeExportStatus;
 import dev.aoe.api.Conditions;
 import dev.aoe.api.EnginePath;
 import dev.aoe.api.EngineReport;
+import dev.aoe.testing.Exports;
 import io.fabric8.kubernetes.api.model.Condition;
 import org.junit.jupiter.api.Test;
 

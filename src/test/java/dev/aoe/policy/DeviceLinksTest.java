@@ -4,18 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.aoe.store.FileStore;
-import dev.aoe.store.LoopDevices;
 import dev.aoe.store.SourceRule;
 import dev.aoe.store.StoreSpec;
 import dev.aoe.store.Stores;
+import dev.aoe.testing.LoopDevices;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,23 +27,17 @@ import org.junit.jupiter.api.io.TempDir;
 class DeviceLinksTest {
     private static final long DEVICE_BYTES = 8L << 20;
 
+    @RegisterExtension
+    final LoopDevices loops = new LoopDevices("mkfs.ext4", "mount");
     @TempDir
     Path tmp;
     private Path byId;
-    private LoopDevices loops;
     private PathPolicy policy;
 
     @BeforeEach
     void setUp() throws IOException {
-        LoopDevices.assumeAvailable("mkfs.ext4", "mount");
-        loops = new LoopDevices(tmp);
         byId = Files.createDirectories(tmp.resolve("dev/disk/by-id"));
         policy = new PathPolicy(List.of(tmp.resolve("var/lib/aoe").toString()), List.of(byId.toString()));
-    }
-
-    @AfterEach
-    void tearDown() throws IOException {
-        loops.close();
     }
 
     @Test

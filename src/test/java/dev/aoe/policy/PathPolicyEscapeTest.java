@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.aoe.store.Stores;
+import dev.aoe.testing.NodeTree;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,19 +35,12 @@ class PathPolicyEscapeTest {
 
     @TempDir
     Path tmp;
-    private Path files;
-    private Path devices;
-    private Path outside;
-    private PathPolicy policy;
+    private NodeTree tree;
     private String test;
 
     @BeforeEach
     void setUp(TestInfo info) throws IOException {
-        files = Files.createDirectories(tmp.resolve("var/lib/aoe"));
-        devices = Files.createDirectories(tmp.resolve("dev/disk/by-id"));
-        outside = Files.createDirectories(tmp.resolve("etc"));
-        Files.writeString(outside.resolve("shadow"), "root:secret\n");
-        policy = new PathPolicy(List.of(files.toString()), List.of(devices.toString()));
+        tree = NodeTree.under(tmp, "root:secret\n");
         test = info.getTestMethod().orElseThrow().getName();
     }
 
@@ -60,15 +54,15 @@ class PathPolicyEscapeTest {
 
     @Test
     void relativePath() throws IOException {
-        refused(policy.checkDeclared("var/lib/aoe/d.img", false), "must be absolute");
-        refused(policy.checkOnNode(Path.of("d.img"), false), "must be absolute");
+        refused(tree.policy().checkDeclared("var/lib/aoe/d.img", false), "must be absolute");
+        refused(tree.policy().checkOnNode(Path.of("d.img"), false), "must be absolute");
     }
 
     @Test
     void dotDotSegments() throws IOException {
         PathPolicy real = new PathPolicy(List.of("/var/lib/aoe"), List.of("/dev/disk/by-id"));
         refused(real.checkDeclared("/var/lib/aoe/../../etc/shadow", false), "must not contain '.' or '..'");
-        refused(policy.checkOnNode(files.resolve("../../../etc/shadow"), false), "must not contain '.' or '..'");
+        refused(tree.policy().checkOnNode(tree.files().resolve("../../../etc/shadow"), false), "must not contain '.' or '..'");
         refused(real.checkDeclared("/dev/disk/by-id/../../vda", true), "must not contain '.' or '..'");
     }
 
@@ -91,52 +85,52 @@ class PathPolicyEscapeTest {
 
     @Test
     void symlinkToAFileOutside() throws IOException {
-        Path link = Files.createSymbolicLink(files.resolve("d.img"), outside.resolve("shadow"));
-        refused(policy.checkOnNode(link, false), "resolves to " + outside.resolve("shadow") + ") is outside the allowed file roots");
+        Path link = Files.createSymbolicLink(tree.files().resolve("d.img"), tree.outside().resolve("shadow"));
+        refused(tree.policy().checkOnNode(link, false), "resolves to " + tree.outside().resolve("shadow") + ") is outside the allowed file roots");
     }
 
     @Test
     void symlinkToADirectoryOutside() throws IOException {
-        Files.createSymbolicLink(files.resolve("sub"), outside);
-        refused(policy.checkOnNode(files.resolve("sub/shadow"), false), "is outside the allowed file roots");
+        Files.createSymbolicLink(tree.files().resolve("sub"), tree.outside());
+        refused(tree.policy().checkOnNode(tree.files().resolve("sub/shadow"), false), "is outside the allowed file roots");
         // A file that does not exist yet (the engine would create it) through the same link.
-        refused(policy.checkOnNode(files.resolve("sub/new.img"), false), "resolves to " + outside.resolve("new.img"));
+        refused(tree.policy().checkOnNode(tree.files().resolve("sub/new.img"), false), "resolves to " + tree.outside().resolve("new.img"));
     }
 
     @Test
     void symlinkChainLeavingTheRoot() throws IOException {
-        Files.createSymbolicLink(files.resolve("c"), Path.of("../../../etc/shadow"));
-        Files.createSymbolicLink(files.resolve("b"), Path.of("c"));
-        Path a = Files.createSymbolicLink(files.resolve("a.img"), files.resolve("b"));
-        refused(policy.checkOnNode(a, false), "resolves to " + outside.resolve("shadow") + ")");
+        Files.createSymbolicLink(tree.files().resolve("c"), Path.of("../../../etc/shadow"));
+        Files.createSymbolicLink(tree.files().resolve("b"), Path.of("c"));
+        Path a = Files.createSymbolicLink(tree.files().resolve("a.img"), tree.files().resolve("b"));
+        refused(tree.policy().checkOnNode(a, false), "resolves to " + tree.outside().resolve("shadow") + ")");
     }
 
     @Test
     void danglingSymlinkToOutsideIsNotTakenForAMissingFile() throws IOException {
-        Path link = Files.createSymbolicLink(files.resolve("new.img"), outside.resolve("cron.d/job"));
-        refused(policy.checkOnNode(link, false), "resolves to " + outside.resolve("cron.d/job") + ") is outside");
+        Path link = Files.createSymbolicLink(tree.files().resolve("new.img"), tree.outside().resolve("cron.d/job"));
+        refused(tree.policy().checkOnNode(link, false), "resolves to " + tree.outside().resolve("cron.d/job") + ") is outside");
     }
 
     @Test
     void symlinkLoop() throws IOException {
-        Files.createSymbolicLink(files.resolve("x"), files.resolve("y"));
-        Path y = Files.createSymbolicLink(files.resolve("y"), files.resolve("x"));
-        refused(policy.checkOnNode(y, false), "too many levels of symbolic links");
+        Files.createSymbolicLink(tree.files().resolve("x"), tree.files().resolve("y"));
+        Path y = Files.createSymbolicLink(tree.files().resolve("y"), tree.files().resolve("x"));
+        refused(tree.policy().checkOnNode(y, false), "too many levels of symbolic links");
     }
 
     @Test
     void symlinkToABlockDevice() throws IOException {
         Path dev = someBlockDevice();
-        Path inFiles = Files.createSymbolicLink(files.resolve("disk.img"), dev);
-        refused(policy.checkOnNode(inFiles, false), "resolves to " + dev + ") is outside the allowed file roots");
+        Path inFiles = Files.createSymbolicLink(tree.files().resolve("disk.img"), dev);
+        refused(tree.policy().checkOnNode(inFiles, false), "resolves to " + dev + ") is outside the allowed file roots");
         // In a device root that is what a name is for: see DeviceLinksTest.
     }
 
     @Test
     void symlinkToAFileInsideTheRoot() throws IOException {
-        Path target = Files.writeString(files.resolve("real.img"), "data");
-        Path link = Files.createSymbolicLink(files.resolve("alias.img"), target);
-        refused(policy.checkOnNode(link, false), "is a symbolic link (to " + target + "): a file source must name the file itself");
+        Path target = Files.writeString(tree.files().resolve("real.img"), "data");
+        Path link = Files.createSymbolicLink(tree.files().resolve("alias.img"), target);
+        refused(tree.policy().checkOnNode(link, false), "is a symbolic link (to " + target + "): a file source must name the file itself");
     }
 
     // ---- what a file source must be ----
@@ -146,40 +140,40 @@ class PathPolicyEscapeTest {
         Path dev = someBlockDevice();
         assumeRoot();
         Mounts.DevId id = Mounts.deviceOf(dev);
-        Path node = files.resolve("disk.img");
+        Path node = tree.files().resolve("disk.img");
         run("mknod", node.toString(), "b", Long.toString(id.major()), Long.toString(id.minor()));
-        refused(policy.checkOnNode(node, false), "is not a regular file");
+        refused(tree.policy().checkOnNode(node, false), "is not a regular file");
     }
 
     @Test
     void fifoInsideAFileRoot() throws IOException {
         assumeTrue(hasCommand("mkfifo"), "no mkfifo");
-        Path fifo = files.resolve("pipe.img");
+        Path fifo = tree.files().resolve("pipe.img");
         run("mkfifo", fifo.toString());
-        refused(policy.checkOnNode(fifo, false), "is not a regular file");
+        refused(tree.policy().checkOnNode(fifo, false), "is not a regular file");
     }
 
     @Test
     void charDeviceInsideAFileRoot() throws IOException {
         assumeRoot();
-        Path node = files.resolve("mem.img");
+        Path node = tree.files().resolve("mem.img");
         run("mknod", node.toString(), "c", "1", "3"); // /dev/null's numbers: harmless
-        refused(policy.checkOnNode(node, false), "is not a regular file");
+        refused(tree.policy().checkOnNode(node, false), "is not a regular file");
     }
 
     @Test
     void directoryInsideAFileRoot() throws IOException {
-        Path dir = Files.createDirectories(files.resolve("dir.img"));
-        refused(policy.checkOnNode(dir, false), "is not a regular file");
+        Path dir = Files.createDirectories(tree.files().resolve("dir.img"));
+        refused(tree.policy().checkOnNode(dir, false), "is not a regular file");
     }
 
     // ---- what a device source must be ----
 
     @Test
     void deviceSourceThatIsARegularFile() throws IOException {
-        Path file = Files.writeString(devices.resolve("fake"), "not a disk");
-        refused(policy.checkOnNode(file, true), "is not a block device");
-        refused(policy.checkOnNode(devices.resolve("missing"), true), "does not exist");
+        Path file = Files.writeString(tree.devices().resolve("fake"), "not a disk");
+        refused(tree.policy().checkOnNode(file, true), "is not a block device");
+        refused(tree.policy().checkOnNode(tree.devices().resolve("missing"), true), "does not exist");
     }
 
     @Test
@@ -206,11 +200,11 @@ class PathPolicyEscapeTest {
             PathPolicy dev = new PathPolicy(List.of(), List.of("/dev"));
             refused(dev.checkOnNode(Path.of(loop), true), "mounted at " + mnt + " (ext4");
             // By another name: a link in a device root, and a node made with mknod there.
-            PathPolicy byId = new PathPolicy(List.of(), List.of("/dev", devices.toString()));
-            Path link = Files.createSymbolicLink(devices.resolve("usb-STICK"), Path.of(loop));
+            PathPolicy byId = new PathPolicy(List.of(), List.of("/dev", tree.devices().toString()));
+            Path link = Files.createSymbolicLink(tree.devices().resolve("usb-STICK"), Path.of(loop));
             refused(byId.checkOnNode(link, true), "in use on the node: it (");
             Mounts.DevId id = Mounts.deviceOf(Path.of(loop));
-            Path node = devices.resolve("sneaky");
+            Path node = tree.devices().resolve("sneaky");
             run("mknod", node.toString(), "b", Long.toString(id.major()), Long.toString(id.minor()));
             refused(byId.checkOnNode(node, true), "mounted at " + mnt);
 
@@ -236,9 +230,9 @@ class PathPolicyEscapeTest {
         if (isRoot()) {
             // The same disk through a node made under an allowed device root.
             Mounts.DevId id = Mounts.deviceOf(Path.of(source));
-            Path node = devices.resolve("root-disk");
+            Path node = tree.devices().resolve("root-disk");
             run("mknod", node.toString(), "b", Long.toString(id.major()), Long.toString(id.minor()));
-            refused(policy.checkOnNode(node, true), "it holds the root filesystem");
+            refused(tree.policy().checkOnNode(node, true), "it holds the root filesystem");
         }
     }
 
@@ -266,7 +260,7 @@ class PathPolicyEscapeTest {
         Path held = mknod("vdc", 252, 32);
 
         Files.writeString(mountInfo, "30 1 252:17 / /boot rw,relatime shared:2 - ext4 /dev/vdb1 rw\n");
-        PathPolicy p = new PathPolicy(List.of(), List.of(devices.toString()), new Mounts(List.of(mountInfo), swaps, block));
+        PathPolicy p = new PathPolicy(List.of(), List.of(tree.devices().toString()), new Mounts(List.of(mountInfo), swaps, block));
         refused(p.checkOnNode(disk, true), "partition vdb1 (252:17) mounted at /boot (ext4 from /dev/vdb1)");
 
         Files.writeString(mountInfo, "31 1 252:16 / /data rw,relatime - xfs /dev/vdb rw\n");
@@ -290,7 +284,7 @@ class PathPolicyEscapeTest {
     }
 
     private Path mknod(String name, int major, int minor) throws IOException {
-        Path node = devices.resolve(name);
+        Path node = tree.devices().resolve(name);
         run("mknod", node.toString(), "b", Integer.toString(major), Integer.toString(minor));
         return node;
     }

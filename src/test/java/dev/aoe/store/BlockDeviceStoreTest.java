@@ -4,15 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.aoe.testing.LoopDevices;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A block device source, on loop devices attached to files in a temporary directory. */
 class BlockDeviceStoreTest {
@@ -20,21 +20,8 @@ class BlockDeviceStoreTest {
     private static final long DEVICE_BYTES = 8L << 20;
     private static final int LOGICAL_4KN = 4096;
 
-    @TempDir
-    Path dir;
-
-    private LoopDevices loops;
-
-    @BeforeEach
-    void needLosetup() {
-        LoopDevices.assumeAvailable();
-        loops = new LoopDevices(dir);
-    }
-
-    @AfterEach
-    void detach() throws IOException {
-        loops.close();
-    }
+    @RegisterExtension
+    final LoopDevices loops = new LoopDevices();
 
     @Test
     void sizeComesFromTheDevice() throws IOException {
@@ -51,7 +38,7 @@ class BlockDeviceStoreTest {
 
     @Test
     void windowedWritesLandAtTheirPlaceOnTheDevice() throws IOException {
-        Path backing = dir.resolve("window.img");
+        Path backing = loops.backingFile("window.img");
         Path device = loopDevice("window.img");
         long offset = 64;
         try (FileStore store = Stores.open(StoreSpec.of(device).withOffsetSectors(offset).withLengthSectors(128))) {

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.aoe.testing.LoopDevices;
+import dev.aoe.testing.Shell;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -12,9 +15,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,21 +28,15 @@ import org.junit.jupiter.api.io.TempDir;
 class DeviceClaimsTest {
     private static final long DEVICE_BYTES = 8L << 20;
 
+    @RegisterExtension
+    final LoopDevices loops = new LoopDevices("mkfs.ext4", "mount");
     @TempDir
     Path dir;
-    private LoopDevices loops;
     private Path mnt;
 
     @BeforeEach
     void setUp() throws IOException {
-        LoopDevices.assumeAvailable("mkfs.ext4", "mount");
-        loops = new LoopDevices(dir);
         mnt = Files.createDirectories(dir.resolve("mnt"));
-    }
-
-    @AfterEach
-    void tearDown() throws IOException {
-        loops.close();
     }
 
     @Test

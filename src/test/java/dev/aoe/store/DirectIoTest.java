@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.aoe.testing.Privileges;
+import dev.aoe.testing.Shell;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -93,7 +96,7 @@ class DirectIoTest {
     /** ramfs has no O_DIRECT (tmpfs has had it since Linux 6.6), so it stands in for any such file system. */
     @Test
     void aFileSystemWithoutDirectIoIsReportedAndNothingIsLeftBehind() throws IOException {
-        assumeTrue(Shell.isRoot(), "needs root to mount a ramfs");
+        assumeTrue(Privileges.isRoot(), "needs root to mount a ramfs");
         Path mount = Files.createDirectory(dir.resolve("ramfs"));
         Shell.run("mount", "-t", "ramfs", "ramfs", mount.toString());
         try {

@@ -1,4 +1,4 @@
-package dev.aoe.operator;
+package dev.aoe.testing;
 
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;

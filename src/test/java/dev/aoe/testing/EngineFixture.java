@@ -1,11 +1,13 @@
-package dev.aoe.engine;
+package dev.aoe.testing;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.aoe.engine.Engine;
+import dev.aoe.engine.ExportSpec;
+import dev.aoe.engine.ExportStatus;
 import dev.aoe.initiator.Initiator;
 import dev.aoe.initiator.TargetInfo;
-import dev.aoe.net.Privileges;
 import dev.aoe.net.RawSocket;
 import dev.aoe.net.VethPair;
 import dev.aoe.protocol.AoeHeader;
@@ -29,23 +31,24 @@ import java.util.Random;
  * An engine on end A of a veth pair and the project's initiator on end B, each in its own
  * network namespace, serving sparse files from a temporary directory. Exports are added inside
  * namespace A, because {@link Engine#add} opens the raw socket and runs the address probe in
- * the calling thread's namespace. Tests skip, saying why, without root.
+ * the calling thread's namespace. Tests skip, saying why, without root. {@link EngineFixtures}
+ * makes them and closes them after each test.
  */
-final class EngineFixture implements AutoCloseable {
-    static final String HOST = "testhost";
-    static final int BUFFER_COUNT = 16;
-    static final Duration PROBE = Duration.ofMillis(100);
+public final class EngineFixture implements AutoCloseable {
+    public static final String HOST = "testhost";
+    public static final int BUFFER_COUNT = 16;
+    public static final Duration PROBE = Duration.ofMillis(100);
     /** How long a request waits for a reply that must come. */
-    static final Duration REPLY = Duration.ofSeconds(2);
+    public static final Duration REPLY = Duration.ofSeconds(2);
     /** How long to listen before concluding that the engine stays silent. */
-    static final Duration SILENCE = Duration.ofMillis(300);
-    static final int FRAME_BYTES = 9216;
+    public static final Duration SILENCE = Duration.ofMillis(300);
+    public static final int FRAME_BYTES = 9216;
 
-    final VethPair pair;
-    final Path dir;
-    final Path stateDir;
-    final Initiator initiator;
-    final long initiatorMac;
+    public final VethPair pair;
+    public final Path dir;
+    public final Path stateDir;
+    public final Initiator initiator;
+    public final long initiatorMac;
     private Engine engine;
     private final List<RawSocket> sockets = new ArrayList<>();
     private final List<AutoCloseable> extras = new ArrayList<>();
@@ -60,7 +63,7 @@ final class EngineFixture implements AutoCloseable {
     }
 
     /** Skips the calling test without the privileges; otherwise builds the link, engine and initiator. */
-    static EngineFixture create(Path dir, int mtu) throws Exception {
+    public static EngineFixture create(Path dir, int mtu) throws Exception {
         Privileges.assumeNetworkNamespaces();
         VethPair pair = VethPair.create(mtu);
         try {
@@ -72,18 +75,18 @@ final class EngineFixture implements AutoCloseable {
         }
     }
 
-    Engine engine() {
+    public Engine engine() {
         return engine;
     }
 
     /** Closes the engine and starts a new one on the same state directory (a restart). */
-    void restartEngine() throws IOException {
+    public void restartEngine() throws IOException {
         engine.close();
         engine = new Engine(stateDir, HOST, PROBE);
     }
 
     /** A sparse file of {@code bytes} in the temporary directory. */
-    Path disk(String name, long bytes) throws IOException {
+    public Path disk(String name, long bytes) throws IOException {
         Path path = dir.resolve(name);
         try (RandomAccessFile f = new RandomAccessFile(path.toFile(), "rw")) {
             f.setLength(bytes);
@@ -91,42 +94,42 @@ final class EngineFixture implements AutoCloseable {
         return path;
     }
 
-    ExportSpec spec(int shelf, int slot, StoreSpec store) {
+    public ExportSpec spec(int shelf, int slot, StoreSpec store) {
         return new ExportSpec(shelf, slot, pair.interfaceA(), store, BUFFER_COUNT, new long[0], new byte[0]);
     }
 
     /** Adds an export inside namespace A, where the engine's sockets must live. */
-    ExportStatus add(ExportSpec spec) throws Exception {
+    public ExportStatus add(ExportSpec spec) throws Exception {
         return pair.inA(() -> engine.add(spec));
     }
 
     /** Exports a fresh sparse file of {@code bytes} as e{@code shelf}.{@code slot} and finds it. */
-    TargetInfo serve(int shelf, int slot, long bytes) throws Exception {
+    public TargetInfo serve(int shelf, int slot, long bytes) throws Exception {
         Path disk = disk("e" + shelf + "." + slot + ".img", bytes);
         add(spec(shelf, slot, StoreSpec.of(disk)));
         return find(shelf, slot);
     }
 
-    TargetInfo find(int shelf, int slot) throws IOException {
+    public TargetInfo find(int shelf, int slot) throws IOException {
         return initiator.find(shelf, slot, REPLY);
     }
 
     /** A raw AoE socket on end B, closed with the fixture: frames built by hand, any source MAC. */
-    RawSocket rawB() throws Exception {
+    public RawSocket rawB() throws Exception {
         RawSocket s = pair.openB();
         sockets.add(s);
         return s;
     }
 
     /** The engine side's MAC (end A). */
-    long engineMac() throws Exception {
+    public long engineMac() throws Exception {
         try (RawSocket s = pair.openA()) {
             return MacAddress.of(s.mac());
         }
     }
 
     /** Something else to close before the engine (e.g. a second engine). */
-    <T extends AutoCloseable> T closeLater(T c) {
+    public <T extends AutoCloseable> T closeLater(T c) {
         extras.add(c);
         return c;
     }
@@ -158,13 +161,13 @@ final class EngineFixture implements AutoCloseable {
 
     // ---- frames built by hand ----
 
-    static ByteBuffer frame() {
+    public static ByteBuffer frame() {
         return ByteBuffer.allocateDirect(FRAME_BYTES);
     }
 
     /** Writes an ATA request header (no data) into {@code f}; returns 36, the unpadded length. */
-    static int ata(ByteBuffer f, long dst, long src, int shelf, int slot, int aflags, int count, int opcode, long lba,
-                   int tag) {
+    public static int ata(ByteBuffer f, long dst, long src, int shelf, int slot, int aflags, int count, int opcode,
+                          long lba, int tag) {
         AoeHeader.writeRequest(f, dst, src, shelf, slot, AoeHeader.CMD_ATA, tag);
         AtaArg.writeRequest(f, aflags, 0, count, opcode, lba);
         return AtaArg.DATA;
@@ -176,7 +179,7 @@ final class EngineFixture implements AutoCloseable {
      *
      * @return the reply's length, or 0 when nothing answered within {@code timeout}
      */
-    static int rawExchange(RawSocket s, ByteBuffer f, int length, Duration timeout) throws IOException {
+    public static int rawExchange(RawSocket s, ByteBuffer f, int length, Duration timeout) throws IOException {
         int tag = AoeHeader.tag(f);
         ByteBuffer rx = frame();
         s.setReceiveTimeout(Duration.ofMillis(10));
@@ -195,7 +198,8 @@ final class EngineFixture implements AutoCloseable {
     }
 
     /** Counts replies (R set) with {@code f}'s tag arriving within {@code timeout} after sending it. */
-    static List<ByteBuffer> rawReplies(RawSocket s, ByteBuffer f, int length, Duration timeout) throws IOException {
+    public static List<ByteBuffer> rawReplies(RawSocket s, ByteBuffer f, int length, Duration timeout)
+            throws IOException {
         int tag = AoeHeader.tag(f);
         s.setReceiveTimeout(Duration.ofMillis(10));
         s.send(f, length);
@@ -213,13 +217,13 @@ final class EngineFixture implements AutoCloseable {
 
     // ---- data ----
 
-    static byte[] random(long seed, int bytes) {
+    public static byte[] random(long seed, int bytes) {
         byte[] b = new byte[bytes];
         new Random(seed).nextBytes(b);
         return b;
     }
 
-    static byte[] sha256(byte[] data) {
+    public static byte[] sha256(byte[] data) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(data);
         } catch (NoSuchAlgorithmException e) {
@@ -228,25 +232,25 @@ final class EngineFixture implements AutoCloseable {
     }
 
     /** Reads {@code bytes} at sector {@code lba} through the initiator. */
-    byte[] read(TargetInfo t, long lba, int bytes) throws IOException {
+    public byte[] read(TargetInfo t, long lba, int bytes) throws IOException {
         ByteBuffer dst = ByteBuffer.allocate(bytes);
         initiator.read(t, lba, dst);
         return dst.array();
     }
 
-    void write(TargetInfo t, long lba, byte[] data) throws IOException {
+    public void write(TargetInfo t, long lba, byte[] data) throws IOException {
         initiator.write(t, lba, ByteBuffer.wrap(data));
     }
 
     /** Writes random data at {@code lba}, reads it back and compares SHA-256 sums. */
-    void assertWriteReadBack(TargetInfo t, long lba, int bytes, long seed) throws IOException {
+    public void assertWriteReadBack(TargetInfo t, long lba, int bytes, long seed) throws IOException {
         byte[] data = random(seed, bytes);
         write(t, lba, data);
         assertArrayEquals(sha256(data), sha256(read(t, lba, bytes)), "SHA-256 of " + bytes + " bytes at LBA " + lba);
     }
 
     /** The backing file's bytes at a byte offset. */
-    static byte[] fileBytes(Path file, long offset, int bytes) throws IOException {
+    public static byte[] fileBytes(Path file, long offset, int bytes) throws IOException {
         try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
             byte[] b = new byte[bytes];
             f.seek(offset);
@@ -255,11 +259,11 @@ final class EngineFixture implements AutoCloseable {
         }
     }
 
-    static void assertFileSha(byte[] expectedSha, Path file) throws IOException {
+    public static void assertFileSha(byte[] expectedSha, Path file) throws IOException {
         assertArrayEquals(expectedSha, sha256(Files.readAllBytes(file)), "SHA-256 of " + file.getFileName());
     }
 
-    static void assertAtaReply(ByteBuffer f, int n, int status, int error) {
+    public static void assertAtaReply(ByteBuffer f, int n, int status, int error) {
         assertEquals(false, AoeHeader.isError(f), "AoE E flag");
         assertEquals(true, n >= AtaArg.DATA, "reply carries the ATA header (" + n + " bytes)");
         assertEquals(status, AtaArg.status(f), "ATA status");

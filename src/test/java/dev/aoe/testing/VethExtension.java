@@ -1,4 +1,6 @@
-package dev.aoe.net;
+package dev.aoe.testing;
+
+import dev.aoe.net.VethPair;
 
 import java.lang.reflect.Field;
 import org.junit.jupiter.api.extension.BeforeEachCallback;

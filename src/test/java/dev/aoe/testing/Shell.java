@@ -1,4 +1,4 @@
-package dev.aoe.store;
+package dev.aoe.testing;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -8,26 +8,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Runs the system tools the store tests check against (stat, losetup, mount). */
+/** Runs the system tools tests check against (stat, losetup, mount) and reads what the kernel enforces. */
 public final class Shell {
     private Shell() {
-    }
-
-    public static boolean isRoot() {
-        try {
-            return "0".equals(run("id", "-u"));
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    public static boolean hasCommand(String name) {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
-            if (Files.isExecutable(Path.of(dir, name))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Runs a command and returns its trimmed standard output; fails on a non-zero exit. */
@@ -50,7 +33,7 @@ public final class Shell {
      * The open flags ({@code /proc/self/fdinfo}) of every descriptor this JVM holds on
      * {@code file}, so a test can see what the kernel enforces.
      */
-    static List<Integer> openFlags(Path file) throws IOException {
+    public static List<Integer> openFlags(Path file) throws IOException {
         Path target = file.toRealPath();
         List<Integer> flags = new ArrayList<>();
         try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
@@ -74,7 +57,7 @@ public final class Shell {
     }
 
     /** Blocks allocated to a file, in 512-byte units ({@code stat -c %b}). */
-    static long allocatedBlocks(Path file) throws IOException {
+    public static long allocatedBlocks(Path file) throws IOException {
         return Long.parseLong(run("stat", "-c", "%b", file.toString()));
     }
 }
