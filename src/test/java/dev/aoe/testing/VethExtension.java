@@ -19,9 +19,8 @@ final class VethExtension implements BeforeEachCallback {
                 }
                 Privileges.assumeNetworkNamespaces();
                 VethPair pair = VethPair.create(veth.mtu());
-                // Closed with the test's context, after its @AfterEach methods.
-                context.getStore(ExtensionContext.Namespace.create(VethExtension.class, field))
-                        .put(field.getName(), (ExtensionContext.Store.CloseableResource) pair::close);
+                // An AutoCloseable in the store is closed with the test's context, after its @AfterEach methods.
+                context.getStore(ExtensionContext.Namespace.create(VethExtension.class, field)).put(field.getName(), pair);
                 field.setAccessible(true);
                 field.set(test, pair);
             }
