@@ -42,7 +42,7 @@ final class AoeFilter {
             {RET_K, 0, 0, ACCEPT_WHOLE_FRAME},
             {RET_K, 0, 0, DROP},
         };
-        Pointer instructions = Native.allocate(program.length * INSTRUCTION_SIZE);
+        Pointer instructions = Native.C.allocate(program.length * INSTRUCTION_SIZE);
         for (int i = 0; i < program.length; i++) {
             long at = (long) i * INSTRUCTION_SIZE;
             instructions.putShort(at, (short) program[i][0]);
@@ -50,11 +50,11 @@ final class AoeFilter {
             instructions.putByte(at + 3, (byte) program[i][2]);
             instructions.putInt(at + 4, program[i][3]);
         }
-        Pointer fprog = Native.allocate(FPROG_SIZE);
+        Pointer fprog = Native.C.allocate(FPROG_SIZE);
         fprog.putShort(0, (short) program.length);
         fprog.putPointer(8, instructions);
         if (Native.LIBC.setsockopt(fd, LinuxConstants.SOL_SOCKET, SO_ATTACH_FILTER, fprog, FPROG_SIZE) != 0) {
-            throw NetException.fromErrno("attach the AoE filter", Native.errno());
+            throw NetException.fromErrno("attach the AoE filter", Native.C.errno());
         }
     }
 }

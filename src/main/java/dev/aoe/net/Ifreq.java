@@ -15,7 +15,7 @@ final class Ifreq {
     private static final int HWADDR = UNION + 2;
     private static final int MAC_LENGTH = 6;
 
-    private final Pointer memory = Native.allocate(SIZE);
+    private final Pointer memory = Native.C.allocate(SIZE);
     private final String interfaceName;
 
     Ifreq(String interfaceName) {
@@ -43,7 +43,7 @@ final class Ifreq {
 
     private void query(int fd, long request, String action) throws NetException {
         if (Native.LIBC.ioctl(fd, request, memory) < 0) {
-            throw NetException.fromErrno(action, Native.errno());
+            throw NetException.fromErrno(action, Native.C.errno());
         }
     }
 }

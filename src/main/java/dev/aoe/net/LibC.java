@@ -1,5 +1,6 @@
 package dev.aoe.net;
 
+import dev.aoe.sys.CLibrary;
 import jnr.ffi.Pointer;
 import jnr.ffi.annotations.IgnoreError;
 import jnr.ffi.annotations.SaveError;
@@ -21,7 +22,7 @@ import jnr.ffi.types.ssize_t;
  * <p>Calls whose failure the caller inspects save errno ({@link SaveError}); calls whose failure
  * cannot be acted on skip it ({@link IgnoreError}).
  */
-public interface LibC {
+public interface LibC extends CLibrary.Calls {
     @SaveError
     int socket(int domain, int type, int protocol);
 
@@ -70,7 +71,4 @@ public interface LibC {
 
     @IgnoreError
     int close(int fd);
-
-    @IgnoreError
-    String strerror(int errno);
 }

@@ -23,9 +23,9 @@ final class MessageVector {
     private final Pointer addresses;
 
     MessageVector(int capacity) {
-        headers = Native.allocate(capacity * MMSGHDR_SIZE);
-        iovecs = Native.allocate(capacity * IOVEC_SIZE);
-        addresses = Native.allocate(capacity * SockaddrLl.SIZE);
+        headers = Native.C.allocate(capacity * MMSGHDR_SIZE);
+        iovecs = Native.C.allocate(capacity * IOVEC_SIZE);
+        addresses = Native.C.allocate(capacity * SockaddrLl.SIZE);
         for (int i = 0; i < capacity; i++) {
             long header = (long) i * MMSGHDR_SIZE;
             headers.putAddress(header + MSG_NAME, addresses.address() + (long) i * SockaddrLl.SIZE);

@@ -17,7 +17,7 @@ public class NetException extends IOException {
 
     /** "{@code action}: {@code strerror(errno)}", e.g. "bind to eth0: No such device". */
     static NetException fromErrno(String action, int errno) {
-        return new NetException(action + ": " + Native.describe(errno) + " (errno " + errno + ")", errno);
+        return new NetException(action + ": " + Native.C.describe(errno) + " (errno " + errno + ")", errno);
     }
 
     static NetException noSuchInterface(String interfaceName) {

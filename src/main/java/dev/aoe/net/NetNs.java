@@ -63,14 +63,14 @@ public final class NetNs {
     private static int openNamespace(String path) throws NetException {
         int fd = Native.LIBC.open(path, LinuxConstants.O_RDONLY | LinuxConstants.O_CLOEXEC);
         if (fd < 0) {
-            throw NetException.fromErrno("open " + path, Native.errno());
+            throw NetException.fromErrno("open " + path, Native.C.errno());
         }
         return fd;
     }
 
     private static void enter(int namespaceFd, String action) throws NetException {
         if (Native.LIBC.setns(namespaceFd, LinuxConstants.CLONE_NEWNET) < 0) {
-            int errno = Native.errno();
+            int errno = Native.C.errno();
             if (errno == LinuxConstants.EPERM) {
                 throw new NetException(action + ": needs CAP_SYS_ADMIN (run as root)");
             }

@@ -62,8 +62,8 @@ public final class RawSocket implements Closeable {
     private final ReentrantLock receiveLock = new ReentrantLock();
     /** When the current receive call started waiting (0: not yet); guarded by receiveLock. */
     private long waitStart;
-    private final Pointer receiveSource = Native.allocate(SockaddrLl.SIZE);
-    private final Pointer receiveSourceLength = Native.allocate(INT_SIZE);
+    private final Pointer receiveSource = Native.C.allocate(SockaddrLl.SIZE);
+    private final Pointer receiveSourceLength = Native.C.allocate(INT_SIZE);
     private final MessageVector receiveVector = new MessageVector(MAX_BATCH);
 
     private final ReentrantLock sendBatchLock = new ReentrantLock();
@@ -108,13 +108,13 @@ public final class RawSocket implements Closeable {
         }
         int ifindex = LIBC.if_nametoindex(interfaceName);
         if (ifindex == 0) {
-            throw interfaceError("look up interface " + interfaceName, interfaceName, Native.errno());
+            throw interfaceError("look up interface " + interfaceName, interfaceName, Native.C.errno());
         }
         // Protocol 0 queues nothing until bind() names both the EtherType and the interface, so
         // no frame of another interface can slip in between socket() and bind().
         int fd = LIBC.socket(LinuxConstants.AF_PACKET, LinuxConstants.SOCK_RAW | LinuxConstants.SOCK_CLOEXEC, 0);
         if (fd < 0) {
-            int errno = Native.errno();
+            int errno = Native.C.errno();
             if (errno == LinuxConstants.EPERM || errno == LinuxConstants.EACCES) {
                 throw NetException.needsNetRaw(errno);
             }
@@ -130,7 +130,7 @@ public final class RawSocket implements Closeable {
             // Only sockets bound to every EtherType see frames this host sends; the filter keeps AoE.
             int protocol = dropOutgoing ? LinuxConstants.ETH_P_AOE : LinuxConstants.ETH_P_ALL;
             if (LIBC.bind(fd, SockaddrLl.forBind(ifindex, protocol), SockaddrLl.SIZE) < 0) {
-                throw interfaceError("bind a raw socket to " + interfaceName, interfaceName, Native.errno());
+                throw interfaceError("bind a raw socket to " + interfaceName, interfaceName, Native.C.errno());
             }
             Ifreq ifreq = new Ifreq(interfaceName);
             byte[] mac = ifreq.mac(fd);
@@ -150,7 +150,7 @@ public final class RawSocket implements Closeable {
 
     /** Best effort: kernels before 4.20 lack the option; {@link #receive} filters instead. */
     private static void ignoreOutgoingFrames(int fd) {
-        Pointer on = Native.allocate(INT_SIZE);
+        Pointer on = Native.C.allocate(INT_SIZE);
         on.putInt(0, 1);
         LIBC.setsockopt(fd, LinuxConstants.SOL_PACKET, LinuxConstants.PACKET_IGNORE_OUTGOING, on, INT_SIZE);
     }
@@ -203,13 +203,13 @@ public final class RawSocket implements Closeable {
      * caller adds them up. Allocates a little: call it from a metrics reader, not per frame.
      */
     public long takeDrops() throws NetException {
-        Pointer stats = Native.allocate(TPACKET_STATS_SIZE);
-        Pointer length = Native.allocate(INT_SIZE);
+        Pointer stats = Native.C.allocate(TPACKET_STATS_SIZE);
+        Pointer length = Native.C.allocate(INT_SIZE);
         length.putInt(0, TPACKET_STATS_SIZE);
         long stamp = enterOrThrow();
         try {
             if (LIBC.getsockopt(fd, LinuxConstants.SOL_PACKET, LinuxConstants.PACKET_STATISTICS, stats, length) < 0) {
-                throw NetException.fromErrno("read the packet statistics of " + interfaceName, Native.errno());
+                throw NetException.fromErrno("read the packet statistics of " + interfaceName, Native.C.errno());
             }
         } finally {
             fdGuard.unlockRead(stamp);
@@ -248,17 +248,17 @@ public final class RawSocket implements Closeable {
     }
 
     private void setBufferSize(int forceOption, int option, int bytes, String which) throws NetException {
-        Pointer value = Native.allocate(INT_SIZE);
+        Pointer value = Native.C.allocate(INT_SIZE);
         value.putInt(0, bytes);
         if (LIBC.setsockopt(fd, LinuxConstants.SOL_SOCKET, forceOption, value, INT_SIZE) == 0) {
             return;
         }
-        int errno = Native.errno();
+        int errno = Native.C.errno();
         if (errno == LinuxConstants.EPERM) {
             if (LIBC.setsockopt(fd, LinuxConstants.SOL_SOCKET, option, value, INT_SIZE) == 0) {
                 return;
             }
-            errno = Native.errno();
+            errno = Native.C.errno();
         }
         throw NetException.fromErrno("set the " + which + " buffer of " + interfaceName + " to " + bytes, errno);
     }
@@ -377,7 +377,7 @@ public final class RawSocket implements Closeable {
      * become readable (RETRY, TIMED_OUT or CLOSED); any other error is thrown.
      */
     private int afterNothingReceived() throws NetException {
-        int errno = Native.errno();
+        int errno = Native.C.errno();
         if (errno == LinuxConstants.EINTR) {
             return RETRY;
         }
@@ -429,7 +429,7 @@ public final class RawSocket implements Closeable {
                 if (sent >= 0) {
                     throw new NetException("short send on " + interfaceName + ": " + sent + " of " + length + " bytes");
                 }
-                int errno = Native.errno();
+                int errno = Native.C.errno();
                 if (errno != LinuxConstants.EINTR) {
                     throw NetException.fromErrno("send on " + interfaceName, errno);
                 }
@@ -491,7 +491,7 @@ public final class RawSocket implements Closeable {
                     if (sent == 0) {
                         throw new NetException("send on " + interfaceName + " made no progress at frame " + next);
                     }
-                    int errno = Native.errno();
+                    int errno = Native.C.errno();
                     if (errno != LinuxConstants.EINTR) {
                         throw NetException.fromErrno("send on " + interfaceName + " (frame " + next + " of " + count
                                 + ")", errno);

@@ -21,8 +21,8 @@ final class ReadableWait {
     private static final int EVENTFD_COUNTER_SIZE = 8;
 
     private final int eventFd;
-    private final Pointer pollFds = Native.allocate(2 * POLLFD_SIZE);
-    private final Pointer wakeIncrement = Native.allocate(EVENTFD_COUNTER_SIZE);
+    private final Pointer pollFds = Native.C.allocate(2 * POLLFD_SIZE);
+    private final Pointer wakeIncrement = Native.C.allocate(EVENTFD_COUNTER_SIZE);
 
     private ReadableWait(int socketFd, int eventFd) {
         this.eventFd = eventFd;
@@ -36,7 +36,7 @@ final class ReadableWait {
     static ReadableWait create(int socketFd) throws NetException {
         int eventFd = Native.LIBC.eventfd(0, LinuxConstants.EFD_CLOEXEC | LinuxConstants.EFD_NONBLOCK);
         if (eventFd < 0) {
-            throw NetException.fromErrno("create an eventfd", Native.errno());
+            throw NetException.fromErrno("create an eventfd", Native.C.errno());
         }
         return new ReadableWait(socketFd, eventFd);
     }
@@ -48,7 +48,7 @@ final class ReadableWait {
     Outcome await(int timeoutMillis) throws NetException {
         int ready = Native.LIBC.poll(pollFds, 2, timeoutMillis);
         if (ready < 0) {
-            int errno = Native.errno();
+            int errno = Native.C.errno();
             if (errno == LinuxConstants.EINTR) {
                 return Outcome.READABLE;
             }

@@ -15,7 +15,7 @@ final class SockaddrLl {
 
     /** An address that binds a socket to {@code ethertype} frames on one interface. */
     static Pointer forBind(int ifindex, int ethertype) {
-        Pointer address = Native.allocate(SIZE);
+        Pointer address = Native.C.allocate(SIZE);
         address.putShort(FAMILY, (short) LinuxConstants.AF_PACKET);
         // sll_protocol is in network byte order.
         address.putByte(PROTOCOL, (byte) (ethertype >>> 8));

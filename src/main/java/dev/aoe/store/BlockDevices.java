@@ -37,6 +37,6 @@ final class BlockDevices {
     }
 
     private static StoreException failure(String call, Path device) {
-        return new StoreException(call + " on " + device + " failed: " + LibC.Native.describe(LibC.Native.errno()));
+        return new StoreException(call + " on " + device + " failed: " + LibC.Native.C.describe(LibC.Native.C.errno()));
     }
 }

@@ -5,7 +5,6 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 
 /**
@@ -30,7 +29,7 @@ final class CachedReader implements Closeable {
 
     private final int fd;
     /** One iovec, reused by every read under this object's lock. */
-    private final Pointer iovec = Memory.allocateDirect(LibC.Native.RUNTIME, IOVEC_SIZE, true);
+    private final Pointer iovec = LibC.Native.C.allocate(IOVEC_SIZE);
     /** False once the kernel said it cannot do non-blocking reads on this file: stop asking. */
     private boolean supported = true;
     private boolean closed;
@@ -47,7 +46,7 @@ final class CachedReader implements Closeable {
         int fd = LibC.Native.LIBC.open(file.toString(), LibC.O_RDONLY | LibC.O_CLOEXEC, 0);
         if (fd < 0) {
             throw new StoreException("open " + shown + " for cached reads failed: "
-                    + LibC.Native.describe(LibC.Native.errno()));
+                    + LibC.Native.C.describe(LibC.Native.C.errno()));
         }
         return new CachedReader(fd);
     }
@@ -71,7 +70,7 @@ final class CachedReader implements Closeable {
             return true;
         }
         if (n < 0) {
-            int errno = LibC.Native.errno();
+            int errno = LibC.Native.C.errno();
             supported = errno != EOPNOTSUPP && errno != EINVAL && errno != ENOSYS;
         }
         return false;

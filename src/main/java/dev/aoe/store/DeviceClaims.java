@@ -55,12 +55,12 @@ final class DeviceClaims {
         // Through the descriptor, not the path: the device claimed is the one already checked.
         int exclusive = LibC.Native.LIBC.open("/proc/self/fd/" + fd, LibC.O_RDONLY | LibC.O_EXCL | LibC.O_CLOEXEC, 0);
         if (exclusive < 0) {
-            int errno = LibC.Native.errno();
+            int errno = LibC.Native.C.errno();
             throw new SourceNotAllowedException(errno == LibC.EBUSY
                     ? path + " is in use: the kernel refused to open it exclusively (EBUSY): it is mounted, swap, held"
                             + " by device-mapper or md, or opened exclusively by another program, on the host or in"
                             + " any container; a device in use cannot be exported"
-                    : "exclusive open of " + path + " failed: " + LibC.Native.describe(errno));
+                    : "exclusive open of " + path + " failed: " + LibC.Native.C.describe(errno));
         }
         Claim claim = new Claim(exclusive, readOnly);
         HELD.put(rdev, claim);

@@ -1,9 +1,7 @@
 package dev.aoe.store;
 
-import jnr.ffi.LastError;
-import jnr.ffi.LibraryLoader;
+import dev.aoe.sys.CLibrary;
 import jnr.ffi.Pointer;
-import jnr.ffi.Runtime;
 import jnr.ffi.annotations.IgnoreError;
 import jnr.ffi.annotations.Out;
 import jnr.ffi.annotations.SaveError;
@@ -15,10 +13,10 @@ import jnr.ffi.types.ssize_t;
 /**
  * The libc calls the store makes (opening sources by descriptor, device ioctls, non-blocking
  * reads), and the open flags they use. Only this package's classes call it; the network side
- * has its own binding in {@code dev.aoe.net}. Public only because jnr-ffi's generated class,
- * in a class loader of its own, must reach it.
+ * has its own interface in {@code dev.aoe.net}, loaded the same way ({@link CLibrary}). Public
+ * only because jnr-ffi's generated class, in a class loader of its own, must reach it.
  */
-public interface LibC {
+public interface LibC extends CLibrary.Calls {
     int O_RDONLY = 0;
     int O_RDWR = 2;
     int O_CREAT = 0100;
@@ -51,24 +49,12 @@ public interface LibC {
     @SaveError
     @ssize_t long preadv2(int fd, Pointer iov, int iovcnt, @off_t long offset, int flags);
 
-    String strerror(int errno);
-
-    /** Loaded on first use: jnr-ffi costs a few hundred milliseconds. */
+    /** This package's binding, loaded on first use. */
     final class Native {
-        static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
-        static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
+        static final CLibrary<LibC> C = CLibrary.load(LibC.class);
+        static final LibC LIBC = C.calls();
 
         private Native() {
-        }
-
-        /** errno of this thread's last {@code @SaveError} call. */
-        static int errno() {
-            return LastError.getLastError(RUNTIME);
-        }
-
-        /** The C library's text for an errno value, e.g. "Device or resource busy". */
-        static String describe(int errno) {
-            return LIBC.strerror(errno);
         }
     }
 }

@@ -57,17 +57,17 @@ final class OpenedSource implements Closeable {
         LibC libc = LibC.Native.LIBC;
         boolean created = false;
         int fd = libc.open(path.toString(), LibC.O_RDONLY | LibC.O_NONBLOCK | LibC.O_NOCTTY | LibC.O_CLOEXEC | noFollow, 0);
-        if (fd < 0 && LibC.Native.errno() == LibC.ENOENT && spec.createSize().isPresent()) {
+        if (fd < 0 && LibC.Native.C.errno() == LibC.ENOENT && spec.createSize().isPresent()) {
             // O_CREAT | O_EXCL never follows a link, dangling ones included.
             fd = libc.open(path.toString(), LibC.O_RDWR | LibC.O_CREAT | LibC.O_EXCL | LibC.O_CLOEXEC, CREATED_FILE_MODE);
             if (fd < 0) {
-                int errno = LibC.Native.errno();
+                int errno = LibC.Native.C.errno();
                 throw new StoreException("cannot create " + path + ": " + (errno == LibC.ENOENT
-                        ? "its directory does not exist" : LibC.Native.describe(errno)));
+                        ? "its directory does not exist" : LibC.Native.C.describe(errno)));
             }
             created = true;
         } else if (fd < 0) {
-            int errno = LibC.Native.errno();
+            int errno = LibC.Native.C.errno();
             if (errno == LibC.ENOENT) {
                 throw new StoreException(path + " does not exist; pass a size to create it");
             }
@@ -75,7 +75,7 @@ final class OpenedSource implements Closeable {
                 throw new SourceNotAllowedException(path + " is a symbolic link: a file source must name the file"
                         + " itself (the engine does not follow a link there)");
             }
-            throw new StoreException("open " + path + " failed: " + LibC.Native.describe(errno));
+            throw new StoreException("open " + path + " failed: " + LibC.Native.C.describe(errno));
         }
         try {
             return inspect(spec, fd, created);

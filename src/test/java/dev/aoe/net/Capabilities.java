@@ -35,15 +35,15 @@ final class Capabilities {
     }
 
     private static void dropEffective(int capability) {
-        Pointer header = Native.allocate(HEADER_SIZE);
+        Pointer header = Native.C.allocate(HEADER_SIZE);
         header.putInt(0, LINUX_CAPABILITY_VERSION_3);
-        Pointer data = Native.allocate(DATA_SIZE);
+        Pointer data = Native.C.allocate(DATA_SIZE);
         if (TestLibC.INSTANCE.capget(header, data) < 0) {
-            throw new IllegalStateException("capget: errno " + Native.errno());
+            throw new IllegalStateException("capget: errno " + Native.C.errno());
         }
         data.putInt(EFFECTIVE_LOW, data.getInt(EFFECTIVE_LOW) & ~(1 << capability));
         if (TestLibC.INSTANCE.capset(header, data) < 0) {
-            throw new IllegalStateException("capset: errno " + Native.errno());
+            throw new IllegalStateException("capset: errno " + Native.C.errno());
         }
     }
 }
