@@ -260,10 +260,8 @@ final class Export implements ExportCounters, Closeable {
         if (gone && sourceGoneLogged.compareAndSet(false, true)) {
             LOG.warning(target + ": " + message);
         }
-        PathStatus shown = paths.stream().filter(PathStatus::up).findFirst().orElse(paths.get(0));
-        return new ExportStatus(target.toString(), spec.interfaceName(), true,
+        return new ExportStatus(target.toString(), true,
                 gone ? ExportStatus.SOURCE_DELETED : ExportStatus.SERVING, message,
-                shown.mac(), shown.mtu(), shown.sectorsPerFrame(),
                 store.sectors() * FileStore.SECTOR_SIZE, store.readOnly(), store.writeCache().name(),
                 since, store.created(), paths);
     }
@@ -281,8 +279,8 @@ final class Export implements ExportCounters, Closeable {
     private List<PathStatus> paths() {
         List<PathStatus> paths = new ArrayList<>(ports.length);
         for (Port p : ports) {
-            paths.add(new PathStatus(p.interfaceName(), MacAddress.format(p.mac()), p.refreshMtu(), p.sectorsPerFrame(),
-                    p.isUp()));
+            int mtu = p.refreshMtu(); // read once: the sectors per frame follow from it
+            paths.add(new PathStatus(p.interfaceName(), MacAddress.format(p.mac()), mtu, p.sectorsPerFrame(), p.isUp()));
         }
         return paths;
     }

@@ -10,16 +10,39 @@ import java.util.List;
  * @param reason a CamelCase word for machines ({@code Serving}, {@code SourceUnavailable}, ...); a
  *               served export whose file was deleted or replaced says {@link #SOURCE_DELETED}
  * @param message a sentence for people: what is wrong and what to do
- * @param interfaceName the interfaces it is served on, comma separated
- * @param mac           the MAC, MTU and sectors per frame of the first path that is up (of the
- *                      first path when none is); {@code paths} has each
- * @param paths         each interface it is served on and whether its link is up
+ * @param paths   each interface it is served on, in the order given, and whether its link is
+ *                up; at least one
  */
-public record ExportStatus(String target, String interfaceName, boolean serving, String reason, String message,
-                           String mac, int mtu, int sectorsPerFrame, long sizeBytes, boolean readOnly,
-                           String writeCache, Instant servingSince, boolean createdSource, List<PathStatus> paths) {
+public record ExportStatus(String target, boolean serving, String reason, String message, long sizeBytes,
+                           boolean readOnly, String writeCache, Instant servingSince, boolean createdSource,
+                           List<PathStatus> paths) {
     public ExportStatus {
         paths = List.copyOf(paths);
+        if (paths.isEmpty()) {
+            throw new IllegalArgumentException("an export is served on at least one path");
+        }
+    }
+
+    /** The interfaces it is served on, comma separated. */
+    public String interfaceName() {
+        return String.join(",", paths.stream().map(PathStatus::interfaceName).toList());
+    }
+
+    /** The MAC of the path initiators are shown first: the first that is up, else the first. */
+    public String mac() {
+        return shown().mac();
+    }
+
+    public int mtu() {
+        return shown().mtu();
+    }
+
+    public int sectorsPerFrame() {
+        return shown().sectorsPerFrame();
+    }
+
+    private PathStatus shown() {
+        return paths.stream().filter(PathStatus::up).findFirst().orElse(paths.get(0));
     }
 
     public static final String SERVING = "Serving";

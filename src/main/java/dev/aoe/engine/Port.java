@@ -114,8 +114,9 @@ final class Port implements Link, PortCounters, Closeable {
         senders.retire(replies);
     }
 
+    /** What a frame carries at the MTU last read ({@link #refreshMtu}). */
     int sectorsPerFrame() {
-        return Target.maxSectors(refreshMtu(), Frame.CAPACITY);
+        return Target.maxSectors(mtu, Frame.CAPACITY);
     }
 
     synchronized void add(Export export) {
