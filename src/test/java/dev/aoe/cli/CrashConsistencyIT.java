@@ -57,6 +57,7 @@ class CrashConsistencyIT {
     /** Two sectors per WRITE frame (what MTU 1500 carries), the advertised buffer count outstanding. */
     private static final int SECTORS_PER_FRAME = 2;
     private static final int WINDOW = 16;
+    private static final int DISK_MIB = 64;
 
     /** The writer sends 2-sector frames; the read-back uses 17. */
     @Veth(mtu = 9000)
@@ -66,7 +67,7 @@ class CrashConsistencyIT {
 
     private String[] serveCommand(String... extra) {
         List<String> c = new ArrayList<>(List.of("serve", "--state-dir", dir.resolve("state").toString(),
-                "--probe-ms", "0", "--create", "64M"));
+                "--probe-ms", "0", "--create", DISK_MIB + "M"));
         c.addAll(List.of(extra));
         c.addAll(List.of(Integer.toString(SHELF), Integer.toString(SLOT), veth.interfaceA(),
                 dir.resolve("disk.img").toString()));
@@ -77,7 +78,7 @@ class CrashConsistencyIT {
     void everyAcknowledgedWriteSurvivesKill9WithTheWriteCacheOff() throws Exception {
         long t0 = System.nanoTime();
         CrashRun run = writeThenKill(serveCommand(), "write cache off", 1000 + ThreadLocalRandom.current().nextLong(2001),
-                Integer.MAX_VALUE);
+                Writer.framesThatFit((long) DISK_MIB << 20));
         Verification v = restartAndVerify(run);
         System.out.printf("CrashConsistencyIT write-through: kill -9 after %d ms of load; writes acknowledged %d,"
                         + " verified %d, lost %d; in flight at the kill %d (%d landed whole, %d not at all, 0 torn);"
@@ -347,6 +348,11 @@ class CrashConsistencyIT {
 
         long lba(int seq) {
             return FIRST_LBA + (long) seq * SECTORS_PER_FRAME;
+        }
+
+        /** The frames a disk of {@code diskBytes} takes before the writer would run past its end. */
+        static int framesThatFit(long diskBytes) {
+            return (int) ((diskBytes / Ata.SECTOR_SIZE - FIRST_LBA) / SECTORS_PER_FRAME);
         }
 
         int acknowledged() {
