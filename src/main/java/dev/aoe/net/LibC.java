@@ -51,6 +51,13 @@ public interface LibC extends CLibrary.Calls {
     @SaveError
     int recvmmsg(int fd, Pointer messages, int count, int flags, Pointer timeout);
 
+    /** Maps a packet ring; returns its address, or -1 (MAP_FAILED). */
+    @SaveError
+    Pointer mmap(Pointer address, @size_t long length, int protection, int flags, int fd, long offset);
+
+    @IgnoreError
+    int munmap(@intptr_t long address, @size_t long length);
+
     @SaveError
     int poll(Pointer fds, long count, int timeoutMillis);
 

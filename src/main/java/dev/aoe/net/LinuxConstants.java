@@ -24,6 +24,15 @@ final class LinuxConstants {
     static final int PACKET_IGNORE_OUTGOING = 23;
     /** {@code struct tpacket_stats {unsigned tp_packets; unsigned tp_drops;}}; reading resets it. */
     static final int PACKET_STATISTICS = 6;
+    /** {@code struct tpacket_req}: the shape of a receive ring, before it is mapped. */
+    static final int PACKET_RX_RING = 5;
+    static final int PACKET_VERSION = 10;
+    static final int TPACKET_V2 = 1;
+    /** Slot headers and frames in a ring start on multiples of this (TPACKET_ALIGNMENT). */
+    static final int TPACKET_ALIGNMENT = 16;
+    /** {@code tp_status}: the slot is the kernel's to fill (0) or holds a frame for the user (bit 0). */
+    static final int TP_STATUS_KERNEL = 0;
+    static final int TP_STATUS_USER = 1;
     /** {@code sockaddr_ll.sll_pkttype} of a frame this host sent. */
     static final int PACKET_OUTGOING = 4;
 
@@ -38,6 +47,11 @@ final class LinuxConstants {
     static final int MSG_DONTWAIT = 0x40;
 
     static final short POLLIN = 0x1;
+
+    static final int PROT_READ = 0x1;
+    static final int PROT_WRITE = 0x2;
+    static final int MAP_SHARED = 0x1;
+    static final long MAP_FAILED = -1L;
 
     static final int EFD_NONBLOCK = 0x800;
     static final int EFD_CLOEXEC = 0x80000;

@@ -31,7 +31,12 @@ import jnr.ffi.Pointer;
  *
  * <p>Receive and send allocate nothing per frame: receives first try a non-blocking
  * {@code recvfrom}/{@code recvmmsg}, so while frames are flowing the only system call is the receive itself;
- * {@code poll()} is reached only when the queue is empty.
+ * {@code poll()} is reached only when the queue is empty. A {@link PacketRing} ({@link
+ * #receiveRing}) receives with no system call at all while frames are flowing.
+ *
+ * <p>The batch calls take frames as native addresses (with capacities or lengths), which a
+ * caller reads once per buffer ({@link DirectBuffers#address}); the ByteBuffer forms look them
+ * up on each call, for callers off the data path.
  */
 public final class RawSocket implements Closeable {
     /** Most frames one {@link #receiveBatch} or {@code sendmmsg} call moves. */
@@ -42,9 +47,9 @@ public final class RawSocket implements Closeable {
     private static final int INT_SIZE = 4;
     private static final int TPACKET_STATS_SIZE = 8;
     private static final int TP_DROPS = 4;
-    private static final int RETRY = 1;
-    private static final int TIMED_OUT = 0;
-    private static final int CLOSED = -1;
+    static final int RETRY = 1;
+    static final int TIMED_OUT = 0;
+    static final int CLOSED = -1;
 
     private final String interfaceName;
     private final int ifindex;
@@ -65,6 +70,9 @@ public final class RawSocket implements Closeable {
     private final Pointer receiveSource = Native.C.allocate(SockaddrLl.SIZE);
     private final Pointer receiveSourceLength = Native.C.allocate(INT_SIZE);
     private final MessageVector receiveVector = new MessageVector(MAX_BATCH);
+    /** The ByteBuffer form's addresses and capacities; guarded by receiveLock. */
+    private final long[] receiveAddresses = new long[MAX_BATCH];
+    private final int[] receiveCapacities = new int[MAX_BATCH];
 
     private final ReentrantLock sendBatchLock = new ReentrantLock();
     private final Sender sharedSender = new Sender();
@@ -319,7 +327,30 @@ public final class RawSocket implements Closeable {
      */
     public int receiveBatch(ByteBuffer[] frames, int[] lengths, int available) throws IOException {
         int count = Math.min(Math.min(available, frames.length), MAX_BATCH);
-        if (count <= 0 || lengths.length < count) {
+        receiveLock.lock();
+        try {
+            for (int i = 0; i < count; i++) {
+                receiveAddresses[i] = DirectBuffers.address(frames[i]);
+                receiveCapacities[i] = frames[i].capacity();
+            }
+            return receiveBatch(receiveAddresses, receiveCapacities, lengths, count);
+        } finally {
+            receiveLock.unlock();
+        }
+    }
+
+    /**
+     * Receives up to {@code count} frames (at most {@link #MAX_BATCH}) with one recvmmsg call,
+     * waiting until at least one arrives. Frame {@code i} is written to the native memory at
+     * {@code addresses[i]}, cut to {@code capacities[i]} bytes, and its length stored in {@code
+     * lengths[i]}.
+     *
+     * @return how many frames were received (they fill the first buffers); 0 if the receive
+     *     timeout expired; -1 once the socket is closed
+     */
+    public int receiveBatch(long[] addresses, int[] capacities, int[] lengths, int count) throws IOException {
+        count = Math.min(count, MAX_BATCH);
+        if (count <= 0 || addresses.length < count || capacities.length < count || lengths.length < count) {
             throw new IllegalArgumentException("need at least one frame buffer and a length slot for each");
         }
         long stamp = tryEnter();
@@ -329,7 +360,7 @@ public final class RawSocket implements Closeable {
         receiveLock.lock();
         try {
             for (int i = 0; i < count; i++) {
-                receiveVector.setFrame(i, DirectBuffers.address(frames[i]), frames[i].capacity());
+                receiveVector.setFrame(i, addresses[i], capacities[i]);
             }
             waitStart = 0L;
             while (!closed.get()) {
@@ -338,7 +369,7 @@ public final class RawSocket implements Closeable {
                 }
                 int received = LIBC.recvmmsg(fd, receiveVector.headers(), count, LinuxConstants.MSG_DONTWAIT, null);
                 if (received > 0) {
-                    int kept = keepIncoming(frames, lengths, received);
+                    int kept = keepIncoming(addresses, lengths, received);
                     if (kept > 0) {
                         return kept;
                     }
@@ -357,7 +388,7 @@ public final class RawSocket implements Closeable {
     }
 
     /** Records lengths, moving incoming frames down over any outgoing ones (older kernels only). */
-    private int keepIncoming(ByteBuffer[] frames, int[] lengths, int received) {
+    private int keepIncoming(long[] addresses, int[] lengths, int received) {
         int kept = 0;
         for (int i = 0; i < received; i++) {
             if (dropOutgoing && receiveVector.isOutgoing(i)) {
@@ -365,7 +396,7 @@ public final class RawSocket implements Closeable {
             }
             int length = receiveVector.transferred(i);
             if (kept != i) {
-                frames[kept].put(0, frames[i], 0, length);
+                DirectBuffers.copy(addresses[i], addresses[kept], length);
             }
             lengths[kept++] = length;
         }
@@ -391,7 +422,7 @@ public final class RawSocket implements Closeable {
     }
 
     /** Waits for the socket to become readable: RETRY, TIMED_OUT (0) or CLOSED (-1). */
-    private int awaitFrames(long waitStart) throws NetException {
+    int awaitFrames(long waitStart) throws NetException {
         int timeoutMillis = ReadableWait.NO_TIMEOUT;
         long timeoutNanos = receiveTimeoutNanos;
         if (timeoutNanos > 0) {
@@ -462,6 +493,8 @@ public final class RawSocket implements Closeable {
     /** Sends batches of frames with sendmmsg; confined to one thread, it allocates nothing per call. */
     public final class Sender {
         private final MessageVector vector = new MessageVector(MAX_BATCH);
+        /** The ByteBuffer form's addresses, grown to the largest batch it was given. */
+        private long[] addresses = new long[MAX_BATCH];
 
         private Sender() {
         }
@@ -471,8 +504,26 @@ public final class RawSocket implements Closeable {
             if (count < 0 || count > frames.length || count > lengths.length) {
                 throw new IllegalArgumentException("count " + count + " exceeds the frames or lengths given");
             }
+            if (addresses.length < count) {
+                addresses = new long[count];
+            }
             for (int i = 0; i < count; i++) {
                 checkFrame(frames[i], lengths[i]);
+                addresses[i] = DirectBuffers.address(frames[i]);
+            }
+            send(addresses, lengths, count);
+        }
+
+        /**
+         * Sends {@code lengths[i]} bytes of the native memory at {@code addresses[i]} for i in [0,
+         * count), as {@link RawSocket#sendBatch} does.
+         */
+        public void send(long[] addresses, int[] lengths, int count) throws IOException {
+            if (count < 0 || count > addresses.length || count > lengths.length) {
+                throw new IllegalArgumentException("count " + count + " exceeds the frames or lengths given");
+            }
+            for (int i = 0; i < count; i++) {
+                checkLength(lengths[i], Integer.MAX_VALUE);
             }
             long stamp = enterOrThrow();
             try {
@@ -480,7 +531,7 @@ public final class RawSocket implements Closeable {
                 while (next < count) {
                     int chunk = Math.min(count - next, MAX_BATCH);
                     for (int i = 0; i < chunk; i++) {
-                        vector.setFrame(i, DirectBuffers.address(frames[next + i]), lengths[next + i]);
+                        vector.setFrame(i, addresses[next + i], lengths[next + i]);
                         vector.omitAddress(i);
                     }
                     int sent = LIBC.sendmmsg(fd, vector.headers(), chunk, 0);
@@ -507,14 +558,49 @@ public final class RawSocket implements Closeable {
         if (!frame.isDirect()) {
             throw new IllegalArgumentException("frame buffers must be direct (ByteBuffer.allocateDirect)");
         }
-        if (length < ETHERNET_HEADER_LENGTH || length > frame.capacity()) {
+        checkLength(length, frame.capacity());
+    }
+
+    private static void checkLength(int length, int capacity) {
+        if (length < ETHERNET_HEADER_LENGTH || length > capacity) {
             throw new IllegalArgumentException("frame length " + length + " outside [" + ETHERNET_HEADER_LENGTH
-                    + ", " + frame.capacity() + "]");
+                    + ", " + capacity + "]");
         }
     }
 
+    /**
+     * Maps a receive ring of at least {@code slots} slots, each holding a frame of {@code
+     * frameCapacity} bytes, into which the kernel puts every frame this socket receives from
+     * then on; the other receive calls find nothing after it. See {@link PacketRing}.
+     *
+     * @throws NetException if the kernel refuses the ring or the mapping (an old kernel, no
+     *     memory); the socket then receives as before
+     */
+    public PacketRing receiveRing(int slots, int frameCapacity) throws NetException {
+        long stamp = enterOrThrow();
+        try {
+            return PacketRing.map(this, fd, slots, frameCapacity);
+        } finally {
+            fdGuard.unlockRead(stamp);
+        }
+    }
+
+    /** Whether frames the kernel marks as sent by this host are to be dropped ({@link Traffic#ARRIVING}). */
+    boolean dropsOutgoing() {
+        return dropOutgoing;
+    }
+
+    boolean isClosed() {
+        return closed.get();
+    }
+
+    /** Ends a call that {@link #tryEnter} let in. */
+    void leave(long stamp) {
+        fdGuard.unlockRead(stamp);
+    }
+
     /** A read stamp on the descriptor, or 0 once the socket is closed or closing. */
-    private long tryEnter() {
+    long tryEnter() {
         long stamp = fdGuard.tryReadLock();
         if (stamp != 0L && closed.get()) {
             fdGuard.unlockRead(stamp);

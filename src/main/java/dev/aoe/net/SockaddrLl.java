@@ -1,5 +1,6 @@
 package dev.aoe.net;
 
+import java.nio.ByteBuffer;
 import jnr.ffi.Pointer;
 
 /** Layout of {@code struct sockaddr_ll}, the link-layer address of an AF_PACKET socket. */
@@ -27,5 +28,10 @@ final class SockaddrLl {
     /** Whether the frame a receive call described at {@code offset} was sent by this host. */
     static boolean isOutgoing(Pointer addresses, long offset) {
         return addresses.getByte(offset + PKTTYPE) == LinuxConstants.PACKET_OUTGOING;
+    }
+
+    /** As {@link #isOutgoing(Pointer, long)}, for an address the kernel wrote into a packet ring. */
+    static boolean isOutgoing(ByteBuffer ring, int offset) {
+        return ring.get(offset + PKTTYPE) == LinuxConstants.PACKET_OUTGOING;
     }
 }
