@@ -26,7 +26,8 @@ import java.util.logging.Logger;
 
 /**
  * The AoE target engine: many exports in one process, one raw socket per interface however
- * many exports it carries. Exports are added and removed live without disturbing the others.
+ * many exports it carries, receiving through a packet ring unless {@link PacketRingSetting} says
+ * otherwise or the kernel refuses one. Exports are added and removed live without disturbing the others.
  */
 public final class Engine implements Closeable {
     private static final Logger LOG = Logger.getLogger(Engine.class.getName());
@@ -38,6 +39,7 @@ public final class Engine implements Closeable {
     private final Path stateDirectory;
     private final String hostName;
     private final Duration addressProbe;
+    private final PacketRingSetting packetRing;
     private final Map<String, Port> ports = new LinkedHashMap<>();
     private final Map<String, Export> exports = new LinkedHashMap<>();
     private EngineListener listener = EngineListener.NONE;
@@ -49,9 +51,15 @@ public final class Engine implements Closeable {
      *                       address before serving it; zero skips the check
      */
     public Engine(Path stateDirectory, String hostName, Duration addressProbe) {
+        this(stateDirectory, hostName, addressProbe, PacketRingSetting.fromEnvironment());
+    }
+
+    /** As above, with each port receiving through a packet ring or not as {@code packetRing} says. */
+    public Engine(Path stateDirectory, String hostName, Duration addressProbe, PacketRingSetting packetRing) {
         this.stateDirectory = stateDirectory;
         this.hostName = hostName;
         this.addressProbe = addressProbe;
+        this.packetRing = packetRing;
     }
 
     /** Tells {@code listener} of every export served from now on, and of those served already. */
@@ -82,7 +90,7 @@ public final class Engine implements Closeable {
             for (String interfaceName : spec.interfaces()) {
                 Port port = ports.get(interfaceName);
                 if (port == null) {
-                    port = new Port(RawSocket.open(interfaceName, Traffic.REQUESTS));
+                    port = new Port(RawSocket.open(interfaceName, Traffic.REQUESTS), packetRing);
                     opened.add(port);
                     // Receive from the start: what arrives before the export is added (the address
                     // probe's own query among it) meets no target and is dropped, not answered later.

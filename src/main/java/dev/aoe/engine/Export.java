@@ -130,8 +130,15 @@ final class Export implements ExportCounters, Closeable {
         }
     }
 
-    /** Queues a request for the I/O threads without waking one, or drops it when the queue is full. */
-    private void queue(Frame frame) {
+    /**
+     * Queues a request for the I/O threads without waking one, or drops it when the queue is full.
+     * A ring slot is copied into a pool frame first and goes back to the kernel at once.
+     */
+    private void queue(Frame received) {
+        Frame frame = received.keep();
+        if (frame == null) {
+            return;
+        }
         if (!closed && queue.offer(frame)) {
             inFlight.incrementAndGet();
         } else {

@@ -1,21 +1,26 @@
 package dev.aoe.engine;
 
+import dev.aoe.net.DirectBuffers;
+
+import java.nio.ByteBuffer;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A fixed set of frame buffers, allocated once. When all are in flight the receive loop drops
- * the next frame, as the protocol allows beyond the advertised buffer count: the initiator
+ * A fixed set of frame buffers, allocated once. When all are in flight the next frame that needs
+ * one is dropped, as the protocol allows beyond the advertised buffer count: the initiator
  * retransmits it.
  */
-final class FramePool {
+final class FramePool implements Frame.Home {
     private final ArrayBlockingQueue<Frame> free;
 
     /** {@code size} frames received on {@code port}. */
     FramePool(int size, Port port) {
         free = new ArrayBlockingQueue<>(size);
         for (int i = 0; i < size; i++) {
-            free.add(new Frame(this, port));
+            // Direct: the kernel and the file system read and write it with no copy.
+            ByteBuffer buffer = ByteBuffer.allocateDirect(Frame.CAPACITY);
+            free.add(new Frame(buffer, DirectBuffers.address(buffer), port, this));
         }
     }
 
@@ -29,7 +34,23 @@ final class FramePool {
         return free.poll(millis, TimeUnit.MILLISECONDS);
     }
 
-    void release(Frame frame) {
+    /** A free frame holding a copy of {@code frame}, or null when every frame is in flight. */
+    Frame copy(Frame frame) {
+        Frame copy = take();
+        if (copy != null) {
+            copy.copyOf(frame);
+        }
+        return copy;
+    }
+
+    @Override
+    public void release(Frame frame) {
         free.offer(frame);
+    }
+
+    /** A pool frame is the pool's until released: it may be kept as it is. */
+    @Override
+    public Frame keep(Frame frame) {
+        return frame;
     }
 }

@@ -1,5 +1,7 @@
 package dev.aoe.engine;
 
+import dev.aoe.net.NetException;
+import dev.aoe.net.PacketRing;
 import dev.aoe.net.RawSocket;
 import dev.aoe.protocol.MacAddress;
 import dev.aoe.responder.Link;
@@ -17,11 +19,22 @@ import java.util.logging.Logger;
  * The loop hands each frame to the exports that accept it, and each export decides whether the
  * loop answers it or its own I/O threads do. An export served on several interfaces is on
  * several ports; each frame remembers its port, so its reply leaves where the request came in.
+ * <p>
+ * Frames arrive in the slots of a packet ring, or, where there is none (turned off, or refused
+ * by the kernel), by recvmmsg into pool frames; which one is logged when the port opens and
+ * reported ({@link #packetRing()}).
  */
 final class Port implements Link, PortCounters, Closeable {
     private static final Logger LOG = Logger.getLogger(Port.class.getName());
     /** Frames in flight per interface; beyond this, frames are dropped and retransmitted. */
+    private static final int RING_SLOTS = 512;
+    /** Pool frames without a ring: what recvmmsg receives into, queued requests, copies, announcements. */
     private static final int POOL_FRAMES = 512;
+    /**
+     * Pool frames beside a ring: only requests queued for I/O threads, broadcast copies and
+     * announcements; the receive thread answers the others in their slots.
+     */
+    private static final int POOL_FRAMES_WITH_RING = 256;
     /** Kernel buffering per frame at jumbo MTU (vblade's README: about 16 KiB each). */
     private static final int SOCKET_BYTES_PER_FRAME = 16 * 1024;
     /** How long the receive loop waits for a free frame before it checks whether the port is closing. */
@@ -36,9 +49,9 @@ final class Port implements Link, PortCounters, Closeable {
 
     private final RawSocket socket;
     private final long mac;
-    private final FramePool pool = new FramePool(POOL_FRAMES, this);
-    /** Receive-thread only: the frames it holds for its next recvmmsg. */
-    private final ReceiveBatch batch = new ReceiveBatch(pool);
+    private final FramePool pool;
+    /** Receive-thread only: where it receives frames, a ring or recvmmsg into pool frames. */
+    private final FrameSource source;
     /** Receive-thread only: the replies it answers itself, sent in groups and at the end of each batch. */
     private final Replies replies;
     /** Every thread's replies on this socket, for the count of frames sent. */
@@ -52,14 +65,32 @@ final class Port implements Link, PortCounters, Closeable {
     /** Receive-thread only: the last receive failed (logged once per failure streak). */
     private boolean failing;
     private final AtomicLong announcementsSent = new AtomicLong();
+    /** Written by the receive thread alone (a plain read and an opaque write), read by metrics. */
+    private final AtomicLong framesReceived = new AtomicLong();
+    private final AtomicLong receiveBatches = new AtomicLong();
     /** Kernel drops read so far (reading them resets the kernel's count); guarded by {@code this}. */
     private long framesDropped;
 
-    Port(RawSocket socket) throws IOException {
+    Port(RawSocket socket, PacketRingSetting packetRing) throws IOException {
         this.socket = socket;
         this.mac = MacAddress.of(socket.mac());
         this.mtu = socket.mtu();
         socket.setBufferSizes(POOL_FRAMES * SOCKET_BYTES_PER_FRAME, POOL_FRAMES * SOCKET_BYTES_PER_FRAME);
+        String noRing = packetRing.offReason();
+        PacketRing ring = null;
+        if (packetRing == PacketRingSetting.ON) {
+            try {
+                // Each slot holds a frame of CAPACITY, so an MTU raised while served needs nothing.
+                ring = socket.receiveRing(RING_SLOTS, Frame.CAPACITY);
+            } catch (NetException e) {
+                noRing = e.getMessage();
+            }
+        }
+        this.pool = new FramePool(ring == null ? POOL_FRAMES : POOL_FRAMES_WITH_RING, this);
+        this.source = ring == null ? new ReceiveBatch(socket, pool) : new RingFrames(ring, pool, this);
+        String why = noRing;
+        LOG.info(() -> interfaceName() + ": receiving " + (source instanceof RingFrames ? "through " + source
+                : "with recvmmsg: " + why));
         this.senders = new ReplySenders(socket);
         this.replies = replies(REPLY_GROUP);
         this.receiver = new Thread(this::receive, "aoe-rx-" + socket.interfaceName());
@@ -73,6 +104,12 @@ final class Port implements Link, PortCounters, Closeable {
     @Override
     public String interfaceName() {
         return socket.interfaceName();
+    }
+
+    /** Whether frames arrive through a packet ring rather than recvmmsg. */
+    @Override
+    public boolean packetRing() {
+        return source instanceof RingFrames;
     }
 
     /** Whether the link is up; false when that cannot be read either. */
@@ -157,17 +194,20 @@ final class Port implements Link, PortCounters, Closeable {
      * dispatches each, and tops the batch up from the pool: no allocation per frame.
      */
     private void receive() {
+        try {
+            receiveUntilClosed();
+        } finally {
+            source.close();
+        }
+    }
+
+    private void receiveUntilClosed() {
         while (!closed) {
-            try {
-                if (batch.fill(POOL_WAIT_MILLIS) == 0) {
-                    continue;
-                }
-            } catch (InterruptedException e) {
-                return;
-            }
             int n;
             try {
-                n = batch.receive(socket);
+                n = source.receive(POOL_WAIT_MILLIS);
+            } catch (InterruptedException e) {
+                return;
             } catch (IOException e) {
                 if (closed) {
                     return;
@@ -191,18 +231,24 @@ final class Port implements Link, PortCounters, Closeable {
             if (n < 0) {
                 return;
             }
+            if (n == 0) {
+                continue;
+            }
+            framesReceived.setOpaque(framesReceived.getPlain() + n);
+            receiveBatches.setOpaque(receiveBatches.getPlain() + 1);
             long now = System.nanoTime();
             for (int i = 0; i < n; i++) {
                 try {
-                    dispatch(batch.filled(i, now), n == 1);
+                    dispatch(source.filled(i, now), n == 1);
                 } catch (RuntimeException e) {
                     // A frame the code did not foresee must never stop the port for every export.
                     LOG.log(Level.WARNING, interfaceName() + ": frame dropped after an internal error", e);
                 }
             }
+            // Every ring slot of the batch goes back to the kernel here, before the next walk.
             replies.send();
             wakeups.wakeAll();
-            batch.handedOut(n);
+            source.handedOut(n);
         }
     }
 
@@ -233,14 +279,10 @@ final class Port implements Link, PortCounters, Closeable {
                 first = export;
                 continue;
             }
-            Frame copy = pool.take();
-            if (copy == null) {
-                continue;
+            Frame copy = pool.copy(frame);
+            if (copy != null) {
+                export.offer(copy, false, replies, wakeups);
             }
-            copy.buffer.put(0, frame.buffer, 0, frame.length);
-            copy.length = frame.length;
-            copy.receivedNanos = frame.receivedNanos;
-            export.offer(copy, false, replies, wakeups);
         }
         if (first == null) {
             frame.release();
@@ -252,12 +294,12 @@ final class Port implements Link, PortCounters, Closeable {
 
     @Override
     public long framesReceived() {
-        return batch.framesReceived();
+        return framesReceived.get();
     }
 
     @Override
     public long receiveBatches() {
-        return batch.receiveBatches();
+        return receiveBatches.get();
     }
 
     @Override
@@ -283,6 +325,10 @@ final class Port implements Link, PortCounters, Closeable {
             receiver.join(2_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        // A receive thread that ran lets go of its frames as it ends; one still running keeps them.
+        if (receiver.getState() == Thread.State.NEW) {
+            source.close();
         }
     }
 }

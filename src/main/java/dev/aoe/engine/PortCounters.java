@@ -12,6 +12,9 @@ public interface PortCounters {
     /** Frames the kernel dropped because the socket's receive queue was full. */
     long framesDropped();
 
-    /** Receive system calls that returned frames. */
+    /** Receive batches that brought frames: recvmmsg calls, or walks of the packet ring. */
     long receiveBatches();
+
+    /** Whether the port receives through a packet ring (else with recvmmsg, chosen when it opened). */
+    boolean packetRing();
 }

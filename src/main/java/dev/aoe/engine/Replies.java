@@ -5,14 +5,13 @@ import dev.aoe.net.RawSocket;
 import dev.aoe.responder.TargetCounts;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The replies one thread has ready, sent together with one sendmmsg and then returned to the
- * pool with the frames that needed no reply. Confined to its thread; allocates nothing per frame.
+ * The replies one thread has ready, sent together with one sendmmsg straight from their frames
+ * (pool frames or ring slots) and then released with the frames that needed no reply. Confined to its thread; allocates nothing per frame.
  */
 final class Replies {
     private static final Logger LOG = Logger.getLogger(Replies.class.getName());
@@ -20,7 +19,8 @@ final class Replies {
     private final RawSocket.Sender sender;
     private final String interfaceName;
     private final Frame[] frames;
-    private final ByteBuffer[] buffers;
+    /** Each reply's frame address, as the sender takes it. */
+    private final long[] addresses;
     private final int[] lengths;
     /** Where each reply's latency is counted: a block the sending thread owns. */
     private final TargetCounts[] owners;
@@ -34,7 +34,7 @@ final class Replies {
         this.sender = socket.sender();
         this.interfaceName = socket.interfaceName();
         this.frames = new Frame[capacity];
-        this.buffers = new ByteBuffer[capacity];
+        this.addresses = new long[capacity];
         this.lengths = new int[capacity];
         this.owners = new TargetCounts[capacity];
     }
@@ -61,7 +61,7 @@ final class Replies {
             frames[held] = frames[sending];
         }
         frames[sending] = frame;
-        buffers[sending] = frame.buffer;
+        addresses[sending] = frame.address;
         lengths[sending] = length;
         owners[sending] = counts;
         sending++;
@@ -80,7 +80,7 @@ final class Replies {
     void send() {
         if (sending > 0) {
             try {
-                sender.send(buffers, lengths, sending);
+                sender.send(addresses, lengths, sending);
                 sent(System.nanoTime());
             } catch (IOException e) {
                 // A lost reply is retransmitted by the initiator; the engine keeps serving.
@@ -91,7 +91,6 @@ final class Replies {
             frames[i].release();
             frames[i] = null;
             if (i < sending) {
-                buffers[i] = null;
                 owners[i] = null;
             }
         }

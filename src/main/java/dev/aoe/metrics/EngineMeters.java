@@ -113,8 +113,11 @@ public final class EngineMeters implements EngineListener {
                 counter("aoe.port.frames.sent", "AoE frames sent", tags, p, PortCounters::framesSent),
                 counter("aoe.port.frames.dropped", "Frames the kernel dropped: the receive queue was full", tags, p,
                         PortCounters::framesDropped),
-                counter("aoe.port.receive.batches", "Receive system calls that returned frames", tags, p,
-                        PortCounters::receiveBatches));
+                counter("aoe.port.receive.batches", "Receive batches that brought frames: recvmmsg calls or walks of"
+                        + " the packet ring", tags, p, PortCounters::receiveBatches),
+                Gauge.builder("aoe.port.packet.ring", p, x -> x.packetRing() ? 1 : 0)
+                        .description("1 when the port receives through a packet ring, 0 when with recvmmsg")
+                        .tags(tags).register(registry));
     }
 
     private <T> FunctionCounter counter(String name, String help, Tags tags, T source, ToDoubleFunction<T> count) {
