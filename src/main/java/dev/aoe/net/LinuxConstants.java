@@ -14,6 +14,7 @@ final class LinuxConstants {
     static final int ETH_P_ALL = 0x0003;
 
     static final int SOL_SOCKET = 1;
+    static final int SO_ERROR = 4;
     static final int SO_SNDBUF = 7;
     static final int SO_RCVBUF = 8;
     static final int SO_SNDBUFFORCE = 32;

@@ -45,6 +45,10 @@ public final class PacketRing implements Closeable {
     private static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
 
     private final RawSocket socket;
+    private final int fd;
+    /** SO_ERROR's value and length, read when poll() wakes for no frame. */
+    private final Pointer error = Native.C.allocate(INT_SIZE);
+    private final Pointer errorLength = Native.C.allocate(INT_SIZE);
     private final long mapping;
     private final long mappingLength;
     /** The whole mapping, native byte order: slot headers are read from it. */
@@ -61,9 +65,10 @@ public final class PacketRing implements Closeable {
     private long misplaced;
     private boolean unmapped;
 
-    private PacketRing(RawSocket socket, long mapping, long mappingLength, int blockSize, int blocks, int slotSize,
+    private PacketRing(RawSocket socket, int fd, long mapping, long mappingLength, int blockSize, int blocks, int slotSize,
                        int frameCapacity) {
         this.socket = socket;
+        this.fd = fd;
         this.mapping = mapping;
         this.mappingLength = mappingLength;
         this.slotSize = slotSize;
@@ -104,7 +109,7 @@ public final class PacketRing implements Closeable {
             requestRing(socket, fd, 0, 0, 0, 0);
             throw NetException.fromErrno("map the receive ring of " + socket.interfaceName(), errno);
         }
-        return new PacketRing(socket, mapping, length, blockSize, blocks, slotSize, frameCapacity);
+        return new PacketRing(socket, fd, mapping, length, blockSize, blocks, slotSize, frameCapacity);
     }
 
     private static void requestRing(RawSocket socket, int fd, int blockSize, int blocks, int slotSize, int slots)
@@ -179,6 +184,8 @@ public final class PacketRing implements Closeable {
                 }
                 if (waitStart == 0L) {
                     waitStart = System.nanoTime();
+                } else {
+                    throwPendingError();
                 }
                 int outcome = socket.awaitFrames(waitStart);
                 if (outcome != RawSocket.RETRY) {
@@ -188,6 +195,19 @@ public final class PacketRing implements Closeable {
             return RawSocket.CLOSED;
         } finally {
             socket.leave(stamp);
+        }
+    }
+
+    /**
+     * After poll() woke with no frame in the ring: a socket error (ENETDOWN while the interface
+     * is down) is pending, which poll() reports until it is read. Reads and throws it, as the
+     * other receives do; the kernel resumes filling the ring once the interface is back up.
+     */
+    private void throwPendingError() throws NetException {
+        errorLength.putInt(0, INT_SIZE);
+        if (Native.LIBC.getsockopt(fd, LinuxConstants.SOL_SOCKET, LinuxConstants.SO_ERROR, error, errorLength) == 0
+                && error.getInt(0) != 0) {
+            throw NetException.fromErrno("receive on " + socket.interfaceName(), error.getInt(0));
         }
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.aoe.engine.Engine;
+import dev.aoe.engine.PacketRingSetting;
 import dev.aoe.engine.ExportSpec;
 import dev.aoe.engine.ExportStatus;
 import dev.aoe.initiator.Initiator;
@@ -50,6 +51,7 @@ public final class EngineFixture implements AutoCloseable {
     public final Initiator initiator;
     public final long initiatorMac;
     private Engine engine;
+    private PacketRingSetting packetRing = PacketRingSetting.ON;
     private final List<RawSocket> sockets = new ArrayList<>();
     private final List<AutoCloseable> extras = new ArrayList<>();
 
@@ -59,7 +61,7 @@ public final class EngineFixture implements AutoCloseable {
         this.stateDir = dir.resolve("state");
         this.initiator = initiator;
         this.initiatorMac = initiator.mac();
-        this.engine = new Engine(stateDir, HOST, PROBE);
+        this.engine = new Engine(stateDir, HOST, PROBE, packetRing);
     }
 
     /** Skips the calling test without the privileges; otherwise builds the link, engine and initiator. */
@@ -82,7 +84,13 @@ public final class EngineFixture implements AutoCloseable {
     /** Closes the engine and starts a new one on the same state directory (a restart). */
     public void restartEngine() throws IOException {
         engine.close();
-        engine = new Engine(stateDir, HOST, PROBE);
+        engine = new Engine(stateDir, HOST, PROBE, packetRing);
+    }
+
+    /** Restarts the engine with its ports receiving as {@code setting} says; the default is ON. */
+    public void receiveWith(PacketRingSetting setting) throws IOException {
+        packetRing = setting;
+        restartEngine();
     }
 
     /** A sparse file of {@code bytes} in the temporary directory. */
