@@ -21,6 +21,9 @@ interface FrameSource {
     /** The {@code n} frames received were all handed out. */
     void handedOut(int n);
 
+    /** Frames it dropped itself after the kernel delivered them (a ring slot's frame at an unexpected offset). */
+    long framesDropped();
+
     /** Lets go of what it holds once the receive thread has stopped. */
     void close();
 }

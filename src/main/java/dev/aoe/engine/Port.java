@@ -87,10 +87,13 @@ final class Port implements Link, PortCounters, Closeable {
             }
         }
         this.pool = new FramePool(ring == null ? POOL_FRAMES : POOL_FRAMES_WITH_RING, this);
-        this.source = ring == null ? new ReceiveBatch(socket, pool) : new RingFrames(ring, pool, this);
-        String why = noRing;
-        LOG.info(() -> interfaceName() + ": receiving " + (source instanceof RingFrames ? "through " + source
-                : "with recvmmsg: " + why));
+        if (ring != null) {
+            this.source = new RingFrames(ring, pool, this);
+            LOG.info(interfaceName() + ": receiving through " + ring);
+        } else {
+            this.source = new ReceiveBatch(socket, pool);
+            LOG.info(interfaceName() + ": receiving with recvmmsg: " + noRing);
+        }
         this.senders = new ReplySenders(socket);
         this.replies = replies(REPLY_GROUP);
         this.receiver = new Thread(this::receive, "aoe-rx-" + socket.interfaceName());
@@ -314,7 +317,7 @@ final class Port implements Link, PortCounters, Closeable {
         } catch (IOException e) {
             // Closed: the drops counted so far are all there will be.
         }
-        return framesDropped;
+        return framesDropped + source.framesDropped();
     }
 
     @Override

@@ -9,7 +9,10 @@ public interface PortCounters {
     /** Replies and announcements sent. */
     long framesSent();
 
-    /** Frames the kernel dropped because the socket's receive queue was full. */
+    /**
+     * Frames the kernel dropped because the socket's receive queue (or ring) was full, and the
+     * few a ring delivered at an offset its slots do not expect.
+     */
     long framesDropped();
 
     /** Receive batches that brought frames: recvmmsg calls, or walks of the packet ring. */

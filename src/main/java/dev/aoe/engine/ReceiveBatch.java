@@ -78,6 +78,11 @@ final class ReceiveBatch implements FrameSource {
     }
 
     @Override
+    public long framesDropped() {
+        return 0;
+    }
+
+    @Override
     public void close() {
         for (int i = 0; i < held; i++) {
             frames[i].release();

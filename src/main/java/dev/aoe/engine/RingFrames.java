@@ -47,6 +47,11 @@ final class RingFrames implements FrameSource {
     }
 
     @Override
+    public long framesDropped() {
+        return ring.misplacedFrames();
+    }
+
+    @Override
     public void close() {
         ring.close();
     }

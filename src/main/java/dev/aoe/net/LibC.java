@@ -51,7 +51,11 @@ public interface LibC extends CLibrary.Calls {
     @SaveError
     int recvmmsg(int fd, Pointer messages, int count, int flags, Pointer timeout);
 
-    /** Maps a packet ring; returns its address, or -1 (MAP_FAILED). */
+    /**
+     * Maps a packet ring; returns its address, or -1 (MAP_FAILED). Bound with a Pointer, as
+     * jnr-posix binds it: bound with {@code @intptr_t long}s, glibc refused the call (EINVAL)
+     * before it reached the kernel.
+     */
     @SaveError
     Pointer mmap(Pointer address, @size_t long length, int protection, int flags, int fd, long offset);
 

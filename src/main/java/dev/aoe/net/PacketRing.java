@@ -7,6 +7,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.concurrent.atomic.AtomicLong;
 import jnr.ffi.Pointer;
 
 /**
@@ -61,8 +62,8 @@ public final class PacketRing implements Closeable {
     private final long[] frameAddresses;
     /** The next slot the kernel fills after those already handed out; receive thread only. */
     private int cursor;
-    /** Frames dropped because the kernel put them elsewhere than {@value #FRAME_OFFSET}; receive thread only. */
-    private long misplaced;
+    /** Frames dropped because the kernel put them elsewhere than {@value #FRAME_OFFSET}; written by the receive thread alone. */
+    private final AtomicLong misplaced = new AtomicLong();
     private boolean unmapped;
 
     private PacketRing(RawSocket socket, int fd, long mapping, long mappingLength, int blockSize, int blocks, int slotSize,
@@ -223,7 +224,7 @@ public final class PacketRing implements Closeable {
             }
             cursor = slot + 1 == slotOffsets.length ? 0 : slot + 1;
             if (Short.toUnsignedInt(ring.getShort(offset + TP_MAC)) != FRAME_OFFSET) {
-                misplaced++;
+                misplaced.setOpaque(misplaced.getPlain() + 1);
                 release(slot);
                 continue;
             }
@@ -246,10 +247,10 @@ public final class PacketRing implements Closeable {
 
     /**
      * Frames dropped because the kernel put them at another offset in their slot than the one
-     * every slot's buffer starts at; receive thread only.
+     * every slot's buffer starts at; read from any thread.
      */
     public long misplacedFrames() {
-        return misplaced;
+        return misplaced.get();
     }
 
     /** Unmaps the ring; no slot's buffer may be used after. Idempotent. */

@@ -207,6 +207,17 @@ class EngineMultipathTest {
     @Test
     void repliesOnEitherPathAllocateNothingPerFrame() throws Exception {
         twoLinks(1500, 1500);
+        assertAllocatesNothingPerFrame("packet ring");
+    }
+
+    @Test
+    void repliesOnEitherPathAllocateNothingPerFrameWithRecvmmsg() throws Exception {
+        twoLinks(1500, 1500);
+        fx.receiveWith(PacketRingSetting.OFF);
+        assertAllocatesNothingPerFrame("recvmmsg");
+    }
+
+    private void assertAllocatesNothingPerFrame(String receivePath) throws Exception {
         serveOnBoth();
         TargetInfo viaFirst = fx.find(SHELF, SLOT);
         TargetInfo viaSecond = second.find(SHELF, SLOT, EngineFixture.REPLY);
@@ -230,7 +241,8 @@ class EngineMultipathTest {
         long bytes = engineThreadBytes() - before;
 
         // 200 writes on one path and 200 reads on the other, 4 KiB each: 1600 frames of 2 sectors.
-        System.out.printf("multipath: the engine's threads allocated %d bytes for 1600 frames on two paths%n", bytes);
+        System.out.printf("multipath (%s): the engine's threads allocated %d bytes for 1600 frames on two paths%n",
+                receivePath, bytes);
         assertTrue(bytes < 64 * 1024, "the data path allocates per frame: " + bytes + " bytes for 1600 frames");
     }
 
