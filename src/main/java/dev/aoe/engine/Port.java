@@ -193,8 +193,9 @@ final class Port implements Link, PortCounters, Closeable {
     }
 
     /**
-     * Receives a batch of frames per system call into frames the loop holds on to between calls,
-     * dispatches each, and tops the batch up from the pool: no allocation per frame.
+     * Receives a batch of frames per wake-up (a walk of the ring, or one recvmmsg into pool frames
+     * held between calls), dispatches each and sends the replies it answered: no allocation per
+     * frame. Once the loop ends, its frame source lets go of the ring or its pool frames.
      */
     private void receive() {
         try {
