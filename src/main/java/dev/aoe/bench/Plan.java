@@ -26,8 +26,12 @@ public record Plan(List<Integer> buffers, List<Integer> mtus, List<Integer> wind
     private static final int MAX_BUFFERS = 16384;
     /** Target start, discovery and the unmeasured load of each operation before its first cell. */
     static final Duration START_WARMUP = Duration.ofSeconds(2);
-    /** What a target's start costs beyond its warm-up, on average: a JVM takes a few seconds, vblade none. */
-    private static final Duration START = Duration.ofSeconds(2);
+    /**
+     * What a target's start costs beyond its warm-up, on average on a busy 2-CPU machine: the
+     * fsync of what the previous target left dirty, a JVM's start-up (vblade's is instant) and
+     * discovery.
+     */
+    private static final Duration START = Duration.ofSeconds(4);
 
     public Plan {
         if (buffers.isEmpty() || mtus.isEmpty() || windows.isEmpty() || targets.isEmpty() || patterns.isEmpty()

@@ -28,8 +28,8 @@ import java.util.concurrent.Callable;
                 "latency and target CPU per request, and the performance targets met or not.",
                 "Needs root (network namespaces, raw sockets), vblade (apt-get install vblade) and, for the",
                 "ceiling, a C compiler (apt-get install gcc); --syscalls needs perf.",
-                "A full run with the defaults takes about 10 minutes, with --runs 3 about 30 (it prints its",
-                "estimate when it starts); --ops, --patterns, --mtu and --window make it shorter."})
+                "A run with the defaults takes about 10 minutes, with --runs 3 about 31 (it prints its estimate",
+                "when it starts); --ops, --patterns, --mtu, --window and --buffers make it shorter."})
 public class BenchCommand implements Callable<Integer> {
     private static final String DEFAULT_TARGETS = "aoe,vblade,ceiling";
     private static final List<Integer> QUICK_WINDOWS = List.of(1, 16);
@@ -105,8 +105,9 @@ public class BenchCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             return Cli.fail("bench", e.getMessage());
         }
-        System.err.println("==> about " + plan.estimate().toMinutes() + " min (" + plan.estimate().toSeconds()
-                + " s) of load, target starts and warm-ups");
+        long estimate = plan.estimate().toSeconds();
+        System.err.println("==> about " + Math.round(estimate / 60.0) + " min (" + estimate
+                + " s) of load, target starts and warm-ups, before the memory probe");
         Path work = Files.createTempDirectory(directory, "aoe-bench");
         BenchLink link = BenchLink.create();
         Benchmark benchmark = new Benchmark(plan, link, work, System.err);
