@@ -3,6 +3,7 @@ package dev.aoe.bench;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
 
@@ -132,8 +133,14 @@ public final class Targets {
                     + Format.ratio(value.applyAsDouble(worst)));
         }
         List<String> names = failing.stream()
-                .map(p -> p.aoe().cellName() + " (" + Format.ratio(value.applyAsDouble(p)) + ")").toList();
+                .map(p -> p.aoe().cellName() + " (" + shown(value.applyAsDouble(p), bound) + ")").toList();
         return new Verdict(Status.NOT_MET, target, counts + "; failing, " + figure + ": " + String.join(", ", names));
+    }
+
+    /** A failing figure that rounds to its bound (1.004 against at most 1.0) gets a third digit. */
+    private static String shown(double figure, Bound bound) {
+        String rounded = Format.ratio(figure);
+        return rounded.equals(Format.ratio(bound.limit())) ? String.format(Locale.ROOT, "%.3f", figure) : rounded;
     }
 
     private static Verdict spread(List<CellResult> cells) {

@@ -23,13 +23,16 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
-        description = {"Compare this engine with vblade and a storage-less ceiling on a private veth link: the same",
-                "fully allocated file, the same load from one initiator, per buffer count one table of IOPS, MB/s,",
-                "latency and target CPU per request, and the performance targets met or not.",
-                "Needs root (network namespaces, raw sockets), vblade (apt-get install vblade) and, for the",
-                "ceiling, a C compiler (apt-get install gcc); --syscalls needs perf.",
-                "A run with the defaults takes about 10 minutes, with --runs 3 about 31 (it prints its estimate",
-                "when it starts); --ops, --patterns, --mtu, --window and --buffers make it shorter."})
+        description = {"Compare this engine with vblade and a storage-less ceiling on a private veth",
+                "link: the same fully allocated file, the same load from one initiator; per",
+                "buffer count a table of IOPS, MB/s, latency and target CPU per request, and",
+                "the performance targets, met or not.",
+                "Needs root (network namespaces, raw sockets), vblade (apt-get install",
+                "vblade) and, for the ceiling, a C compiler (apt-get install gcc);",
+                "--syscalls needs perf.",
+                "A run with the defaults takes about 10 minutes, with --runs 3 about 31 (it",
+                "prints its estimate when it starts); --ops, --patterns, --mtu, --window and",
+                "--buffers make it shorter."})
 public class BenchCommand implements Callable<Integer> {
     private static final String DEFAULT_TARGETS = "aoe,vblade,ceiling";
     private static final List<Integer> QUICK_WINDOWS = List.of(1, 16);
@@ -38,16 +41,16 @@ public class BenchCommand implements Callable<Integer> {
     /** Exit status of a process ended by a signal: 128 + the signal's number, as shells report it. */
     private static final int INTERRUPTED_STATUS = 128;
 
-    @Option(names = "--buffers", split = ",", paramLabel = "N[,N...]", defaultValue = "16,64",
+    @Option(names = "--buffers", split = ",", paramLabel = "N", defaultValue = "16,64",
             description = "Buffer counts both targets are started with (aoe serve -b N, vblade -b N), each a matrix"
                     + " of its own; windows larger than the count are left out (default: ${DEFAULT-VALUE}).")
     List<Integer> buffers;
 
-    @Option(names = "--mtu", split = ",", paramLabel = "N[,N...]", defaultValue = "1500,9000",
+    @Option(names = "--mtu", split = ",", paramLabel = "N", defaultValue = "1500,9000",
             description = "MTUs of the link (default: ${DEFAULT-VALUE}).")
     List<Integer> mtus;
 
-    @Option(names = "--window", split = ",", paramLabel = "N[,N...]", defaultValue = "1,16,64",
+    @Option(names = "--window", split = ",", paramLabel = "N", defaultValue = "1,16,64",
             description = "Requests outstanding at once (default: ${DEFAULT-VALUE}).")
     List<Integer> windows;
 
@@ -62,15 +65,15 @@ public class BenchCommand implements Callable<Integer> {
             description = "Size of the fully allocated file both targets serve (default: ${DEFAULT-VALUE}).")
     String size;
 
-    @Option(names = "--ops", split = ",", paramLabel = "OP[,OP...]", defaultValue = "read,write,durable-write",
+    @Option(names = "--ops", split = ",", paramLabel = "OP", defaultValue = "read,write,durable-write",
             description = "Operations to measure (default: ${DEFAULT-VALUE}).")
     List<String> operations;
 
-    @Option(names = "--patterns", split = ",", paramLabel = "P[,P...]", defaultValue = "seq,rand",
+    @Option(names = "--patterns", split = ",", paramLabel = "P", defaultValue = "seq,rand",
             description = "Access patterns to measure (default: ${DEFAULT-VALUE}).")
     List<String> patterns;
 
-    @Option(names = "--targets", split = ",", paramLabel = "T[,T...]",
+    @Option(names = "--targets", split = ",", paramLabel = "T",
             description = "Targets to measure: aoe, vblade, ceiling (default: " + DEFAULT_TARGETS
                     + "; the ceiling is left out, saying why, where no C compiler is installed).")
     List<String> targets;

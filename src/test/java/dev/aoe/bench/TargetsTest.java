@@ -95,6 +95,11 @@ class TargetsTest {
         List<Targets.Verdict> verdicts = Targets.judge(cells, cells);
         assertEquals(Targets.Status.MET, verdict(verdicts, "CPU per request <= 0.8x").status(), "0.8x is allowed");
         assertEquals(Targets.Status.MET, verdict(verdicts, "CPU per request <= 1.0x").status(), "1.0x is allowed");
+
+        cells = replace(cells, cell(AOE, 1500, Operation.WRITE, 16, 60_000, 10.04));
+        assertEquals("0 of 1 cells; failing, CPU/req aoe/vblade: MTU 1500 rand write w16 (1.004)",
+                verdict(Targets.judge(cells, cells), "CPU per request <= 1.0x").figures(),
+                "a miss that rounds to the bound shows a third digit");
     }
 
     @Test
