@@ -1,5 +1,7 @@
 package dev.aoe.bench;
 
+import java.util.Arrays;
+
 /** Where successive requests of a cell land on the disk. */
 public enum AccessPattern {
     SEQUENTIAL("seq"),
@@ -9,6 +11,17 @@ public enum AccessPattern {
 
     AccessPattern(String label) {
         this.label = label;
+    }
+
+    /** The pattern labelled {@code label}, as the command line and the tables write it. */
+    public static AccessPattern parse(String label) {
+        for (AccessPattern v : values()) {
+            if (v.label.equals(label.trim())) {
+                return v;
+            }
+        }
+        throw new IllegalArgumentException("unknown pattern '" + label + "': choose "
+                + String.join(", ", Arrays.stream(values()).map(AccessPattern::toString).toList()));
     }
 
     @Override

@@ -13,18 +13,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs the matrix, as many times as the plan says: for each MTU and target, starts the target as its own process on the shared
- * link and disk, drives every cell from this process's load generator, and samples the
- * target's CPU and garbage collections around each measured interval. Targets run one at a
- * time, each with the same file, link, load and advertised buffer count.
+ * Runs the matrix, as many times as the plan says: for each buffer count, MTU and target,
+ * starts the target as its own process on the shared link and disk, drives every cell from
+ * this process's load generator, and samples the target's CPU, garbage collections and (when
+ * asked) system calls around each measured interval. Targets run one at a time, each with the
+ * same file, link, load and buffer count.
  */
 public final class Benchmark {
-    /**
-     * Load of each operation each target gets after it starts and before its first cell,
-     * unmeasured: the engine's JIT compiles the data path of every operation, not only the
-     * first, and both targets fill the page cache with the file.
-     */
-    private static final Duration START_WARMUP = Duration.ofSeconds(2);
     private static final LoadGenerator.Interval UNMEASURED = new LoadGenerator.Interval() {
         @Override
         public void opened() {
@@ -43,6 +38,7 @@ public final class Benchmark {
     private final List<CellResult> results = new ArrayList<>();
     /** The target now running, for the shutdown hook; null between targets. */
     private volatile TargetProcess running;
+    private Path ceiling;
     private int starts;
 
     public Benchmark(Plan plan, BenchLink link, Path workDirectory, PrintStream progress) {
@@ -69,6 +65,10 @@ public final class Benchmark {
     public List<CellResult> run() throws Exception {
         progress.println("==> disk: " + Format.mebibytes(plan.diskBytes()) + " fully allocated at " + disk);
         DiskImage.create(disk, plan.diskBytes());
+        if (plan.targets().contains(TargetKind.CEILING)) {
+            ceiling = Ceiling.compile(workDirectory);
+            progress.println("==> ceiling: compiled " + ceiling);
+        }
         RawSocket socket = NetNs.call(link.initiatorNamespace(),
                 () -> RawSocket.open(BenchLink.INITIATOR_INTERFACE, Traffic.RESPONSES));
         try {
@@ -79,14 +79,16 @@ public final class Benchmark {
                 if (plan.runs() > 1) {
                     progress.println("==> run " + run + " of " + plan.runs());
                 }
-                for (int mtu : plan.mtus()) {
-                    link.setMtu(mtu);
-                    for (TargetKind kind : plan.targets()) {
-                        for (boolean durable : new boolean[] {false, true}) {
-                            List<Operation> ops = plan.operations().stream().filter(o -> o.durable() == durable)
-                                    .toList();
-                            if (!ops.isEmpty()) {
-                                runTarget(generator, mtu, kind, durable, ops);
+                for (int buffers : plan.buffers()) {
+                    for (int mtu : plan.mtus()) {
+                        link.setMtu(mtu);
+                        for (TargetKind kind : plan.targets()) {
+                            for (boolean durable : new boolean[] {false, true}) {
+                                List<Operation> ops = plan.operations(kind).stream()
+                                        .filter(o -> o.durable() == durable).toList();
+                                if (!ops.isEmpty()) {
+                                    runTarget(generator, buffers, mtu, kind, durable, ops);
+                                }
                             }
                         }
                     }
@@ -98,35 +100,38 @@ public final class Benchmark {
         return results;
     }
 
-    private void runTarget(LoadGenerator generator, int mtu, TargetKind kind, boolean durable, List<Operation> ops)
-            throws Exception {
+    private void runTarget(LoadGenerator generator, int buffers, int mtu, TargetKind kind, boolean durable,
+                           List<Operation> ops) throws Exception {
         DiskImage.sync(disk);
         GcLog gcLog = new GcLog(workDirectory.resolve("gc-" + (++starts) + ".log"));
         Path log = workDirectory.resolve(kind + "-" + starts + ".log");
-        TargetProcess target = kind == TargetKind.AOE
-                ? TargetProcess.aoe(link, List.of(gcLog.jvmOption()), aoeArguments(durable), log)
-                : TargetProcess.vblade(link, durable, plan.bufferCount(), disk, log);
+        TargetProcess target = switch (kind) {
+            case AOE -> TargetProcess.aoe(link, List.of(gcLog.jvmOption()), aoeArguments(buffers, durable), log);
+            case VBLADE -> TargetProcess.vblade(link, durable, buffers, disk, log);
+            case CEILING -> TargetProcess.ceiling(link, ceiling, buffers, plan.diskBytes() / 512, log);
+        };
         running = target;
         try {
             TargetInfo info = target.awaitDiscovery(link, TargetProcess.SHELF, TargetProcess.SLOT);
             int sectorsPerFrame = Math.min(info.sectorsPerFrame(), (mtu - 36) / 512);
             progress.println("==> " + kind + (durable ? " (durable writes)" : "") + ": pid " + target.pid()
-                    + ", MTU " + mtu + ", " + sectorsPerFrame + " sectors per request");
+                    + ", buffer count " + buffers + ", MTU " + mtu + ", " + sectorsPerFrame + " sectors per request");
             for (Operation op : ops) {
-                Load warm = new Load(op, AccessPattern.RANDOM, plan.bufferCount(), sectorsPerFrame,
-                        plan.diskBytes() / 512);
-                generator.run(info, warm, START_WARMUP, Duration.ZERO, UNMEASURED);
+                Load warm = new Load(op, AccessPattern.RANDOM, Math.min(buffers, LoadGenerator.MAX_WINDOW),
+                        sectorsPerFrame, plan.diskBytes() / 512);
+                generator.run(info, warm, Plan.START_WARMUP, Duration.ZERO, UNMEASURED);
             }
             for (AccessPattern pattern : plan.patterns()) {
                 for (Operation op : ops) {
-                    for (int window : plan.windows()) {
+                    for (int window : plan.windows(buffers)) {
                         Load load = new Load(op, pattern, window, sectorsPerFrame, plan.diskBytes() / 512);
-                        CellResult r = measure(generator, info, load, mtu, kind, target.pid(),
+                        CellResult r = measure(generator, info, load, buffers, mtu, kind, target.pid(),
                                 kind == TargetKind.AOE ? gcLog : null);
                         results.add(r);
-                        progress.printf("    %-4s %-13s w%-3d %9s IOPS  p50 %7s µs  CPU %6s s/1M req%n", pattern, op,
+                        progress.printf("    %-4s %-13s w%-3d %9s IOPS  p50 %7s µs  CPU %6s s/1M req%s%n", pattern, op,
                                 window, Format.integer(r.iops()), Format.micros(r.load().p50Nanos()),
-                                Format.decimal(r.targetCpuPerMillion()));
+                                Format.decimal(r.targetCpuPerMillion()),
+                                r.syscalls() < 0 ? "" : "  " + Format.decimal(r.syscallsPerRequest()) + " syscalls/req");
                     }
                 }
             }
@@ -136,8 +141,9 @@ public final class Benchmark {
         }
     }
 
-    private List<String> aoeArguments(boolean durable) {
-        List<String> args = new ArrayList<>(List.of("-b", String.valueOf(plan.bufferCount())));
+    /** Only options every build of {@code serve} takes, so AOE_JAR can point at an older one. */
+    private List<String> aoeArguments(int buffers, boolean durable) {
+        List<String> args = new ArrayList<>(List.of("-b", String.valueOf(buffers)));
         if (!durable) {
             args.add("--write-back");
         }
@@ -146,24 +152,39 @@ public final class Benchmark {
         return args;
     }
 
-    private CellResult measure(LoadGenerator generator, TargetInfo info, Load load, int mtu, TargetKind kind, long pid,
-                               GcLog gcLog) throws IOException {
+    private CellResult measure(LoadGenerator generator, TargetInfo info, Load load, int buffers, int mtu,
+                               TargetKind kind, long pid, GcLog gcLog) throws IOException {
         double[] cpu = new double[2];
         long[] gcs = new long[2];
-        LoadResult result = generator.run(info, load, plan.warmup(), plan.measured(), new LoadGenerator.Interval() {
-            @Override
-            public void opened() throws IOException {
-                cpu[0] = ProcStats.cpuSeconds(pid);
-                gcs[0] = gcLog == null ? 0 : gcLog.collections();
-            }
+        long syscalls = -1;
+        // perf starts before the cell's warm-up, counting nothing until the interval opens.
+        try (SyscallCounter counter = plan.syscalls()
+                ? SyscallCounter.attach(pid, workDirectory, "perf-" + starts) : null) {
+            LoadResult result = generator.run(info, load, plan.warmup(), plan.measured(), new LoadGenerator.Interval() {
+                @Override
+                public void opened() throws IOException {
+                    if (counter != null) {
+                        counter.start();
+                    }
+                    cpu[0] = ProcStats.cpuSeconds(pid);
+                    gcs[0] = gcLog == null ? 0 : gcLog.collections();
+                }
 
-            @Override
-            public void closed() throws IOException {
-                cpu[1] = ProcStats.cpuSeconds(pid);
-                gcs[1] = gcLog == null ? 0 : gcLog.collections();
+                @Override
+                public void closed() throws IOException {
+                    cpu[1] = ProcStats.cpuSeconds(pid);
+                    gcs[1] = gcLog == null ? 0 : gcLog.collections();
+                    if (counter != null) {
+                        counter.stop();
+                    }
+                }
+            });
+            if (counter != null) {
+                syscalls = counter.count();
             }
-        });
-        return new CellResult(mtu, load.pattern(), load.operation(), load.window(), kind, load.sectorsPerFrame(),
-                result, cpu[1] - cpu[0], gcLog == null ? -1 : gcs[1] - gcs[0]);
+            return new CellResult(buffers, mtu, load.pattern(), load.operation(), load.window(), kind,
+                    load.sectorsPerFrame(), result, cpu[1] - cpu[0], gcLog == null ? -1 : gcs[1] - gcs[0], syscalls,
+                    Spread.SINGLE);
+        }
     }
 }

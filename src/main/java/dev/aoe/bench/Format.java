@@ -27,6 +27,17 @@ final class Format {
         return micros < 100 ? decimal(micros) : integer(micros);
     }
 
+    /** A change as a signed whole percentage: "+6%", "-4%". */
+    static String percentChange(double fraction) {
+        return String.format(Locale.ROOT, "%+.0f%%", fraction * 100);
+    }
+
+    /** A share as a whole percentage: "83%"; "-" when unknown. */
+    static String percent(double fraction) {
+        return Double.isNaN(fraction) || Double.isInfinite(fraction) ? "-"
+                : String.format(Locale.ROOT, "%.0f%%", fraction * 100);
+    }
+
     static String mebibytes(long bytes) {
         return String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
     }

@@ -62,6 +62,14 @@ public final class TargetProcess implements Closeable {
         return start("vblade", command, log);
     }
 
+    /** Starts the ceiling responder, {@code ceiling -b N 1 0 IFACE SECTORS}. */
+    public static TargetProcess ceiling(BenchLink link, Path binary, int bufferCount, long sectors, Path log)
+            throws IOException {
+        return start("ceiling", List.of("ip", "netns", "exec", link.targetNamespace(), binary.toString(),
+                "-b", String.valueOf(bufferCount), String.valueOf(SHELF), String.valueOf(SLOT),
+                BenchLink.TARGET_INTERFACE, String.valueOf(sectors)), log);
+    }
+
     private static TargetProcess start(String name, List<String> command, Path log) throws IOException {
         // `ip netns exec` execs the command, so the PID is the target's own.
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();

@@ -4,10 +4,12 @@ import dev.aoe.bench.AccessPattern;
 import dev.aoe.bench.BenchLink;
 import dev.aoe.bench.Benchmark;
 import dev.aoe.bench.CellResult;
+import dev.aoe.bench.Ceiling;
 import dev.aoe.bench.MemoryProbe;
 import dev.aoe.bench.Operation;
 import dev.aoe.bench.Plan;
 import dev.aoe.bench.Report;
+import dev.aoe.bench.SyscallCounter;
 import dev.aoe.bench.TargetKind;
 import dev.aoe.store.Sizes;
 import picocli.CommandLine.Command;
@@ -21,21 +23,34 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
-        description = {"Compare this engine with vblade on a private veth link: the same fully allocated file,",
-                "the same load from one initiator, one table of IOPS, MB/s, latency and target CPU per request.",
-                "Needs root (network namespaces, raw sockets) and vblade (apt-get install vblade)."})
+        description = {"Compare this engine with vblade and a storage-less ceiling on a private veth",
+                "link: the same fully allocated file, the same load from one initiator; per",
+                "buffer count a table of IOPS, MB/s, latency and target CPU per request, and",
+                "the performance targets, met or not.",
+                "Needs root (network namespaces, raw sockets), vblade (apt-get install",
+                "vblade) and, for the ceiling, a C compiler (apt-get install gcc);",
+                "--syscalls needs perf.",
+                "A run with the defaults takes about 10 minutes, with --runs 3 about 31 (it",
+                "prints its estimate when it starts); --ops, --patterns, --mtu, --window and",
+                "--buffers make it shorter."})
 public class BenchCommand implements Callable<Integer> {
+    private static final String DEFAULT_TARGETS = "aoe,vblade,ceiling";
     private static final List<Integer> QUICK_WINDOWS = List.of(1, 16);
     private static final Duration QUICK_SECONDS = Duration.ofSeconds(1);
     private static final long QUICK_SIZE = 32L << 20;
     /** Exit status of a process ended by a signal: 128 + the signal's number, as shells report it. */
     private static final int INTERRUPTED_STATUS = 128;
 
-    @Option(names = "--mtu", split = ",", paramLabel = "N[,N...]", defaultValue = "1500,9000",
+    @Option(names = "--buffers", split = ",", paramLabel = "N", defaultValue = "16,64",
+            description = "Buffer counts both targets are started with (aoe serve -b N, vblade -b N), each a matrix"
+                    + " of its own; windows larger than the count are left out (default: ${DEFAULT-VALUE}).")
+    List<Integer> buffers;
+
+    @Option(names = "--mtu", split = ",", paramLabel = "N", defaultValue = "1500,9000",
             description = "MTUs of the link (default: ${DEFAULT-VALUE}).")
     List<Integer> mtus;
 
-    @Option(names = "--window", split = ",", paramLabel = "N[,N...]", defaultValue = "1,16,64",
+    @Option(names = "--window", split = ",", paramLabel = "N", defaultValue = "1,16,64",
             description = "Requests outstanding at once (default: ${DEFAULT-VALUE}).")
     List<Integer> windows;
 
@@ -50,8 +65,17 @@ public class BenchCommand implements Callable<Integer> {
             description = "Size of the fully allocated file both targets serve (default: ${DEFAULT-VALUE}).")
     String size;
 
-    @Option(names = "--targets", split = ",", paramLabel = "T[,T...]", defaultValue = "aoe,vblade",
-            description = "Targets to measure: aoe, vblade (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--ops", split = ",", paramLabel = "OP", defaultValue = "read,write,durable-write",
+            description = "Operations to measure (default: ${DEFAULT-VALUE}).")
+    List<String> operations;
+
+    @Option(names = "--patterns", split = ",", paramLabel = "P", defaultValue = "seq,rand",
+            description = "Access patterns to measure (default: ${DEFAULT-VALUE}).")
+    List<String> patterns;
+
+    @Option(names = "--targets", split = ",", paramLabel = "T",
+            description = "Targets to measure: aoe, vblade, ceiling (default: " + DEFAULT_TARGETS
+                    + "; the ceiling is left out, saying why, where no C compiler is installed).")
     List<String> targets;
 
     @Option(names = "--dir", paramLabel = "DIR", defaultValue = "/var/tmp",
@@ -66,6 +90,10 @@ public class BenchCommand implements Callable<Integer> {
             description = "Run the whole matrix N times and report each figure's median (default: ${DEFAULT-VALUE}).")
     int runs;
 
+    @Option(names = "--syscalls", description = "Count each target's system calls per request over each measured"
+            + " interval (perf stat -e raw_syscalls:sys_enter); this adds to the targets' CPU figures.")
+    boolean syscalls;
+
     @Option(names = "--quick", description = "A tiny matrix for a smoke check: MTU 1500, windows 1 and 16, 1 s cells, 32 MiB, no memory probe.")
     boolean quick;
 
@@ -76,10 +104,13 @@ public class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Plan plan;
         try {
-            plan = plan();
+            plan = plan(Ceiling.unavailable(), syscalls ? SyscallCounter.unavailable() : null);
         } catch (IllegalArgumentException e) {
             return Cli.fail("bench", e.getMessage());
         }
+        long estimate = plan.estimate().toSeconds();
+        System.err.println("==> about " + Math.round(estimate / 60.0) + " min (" + estimate
+                + " s) of load, target starts and warm-ups, before the memory probe");
         Path work = Files.createTempDirectory(directory, "aoe-bench");
         BenchLink link = BenchLink.create();
         Benchmark benchmark = new Benchmark(plan, link, work, System.err);
@@ -101,7 +132,7 @@ public class BenchCommand implements Callable<Integer> {
                 link.setMtu(plan.mtus().get(0));
                 report.setMemory(memory.engineResidentBytes(1), memory.engineResidentBytes(MemoryProbe.MANY_EXPORTS),
                         plan.targets().contains(TargetKind.VBLADE)
-                                ? memory.vbladeResidentBytes(benchmark.disk(), plan.bufferCount()) : -1);
+                                ? memory.vbladeResidentBytes(benchmark.disk(), plan.largestBufferCount()) : -1);
             }
             System.out.print(report.render(markdown));
             return 0;
@@ -111,16 +142,42 @@ public class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private Plan plan() {
-        List<TargetKind> kinds = targets.stream().map(TargetKind::parse).distinct().toList();
-        if (quick) {
-            return new Plan(List.of(mtus.get(0)), QUICK_WINDOWS, List.of(AccessPattern.values()),
-                    List.of(Operation.values()), kinds, QUICK_SECONDS, Duration.ofMillis(warmupMillis), QUICK_SIZE,
-                    Duration.ofMillis(retransmitMillis), false, runs);
+    /**
+     * The plan the options ask for.
+     *
+     * @param noCeiling  why the ceiling cannot be built here, or null
+     * @param noSyscalls why system calls cannot be counted here, or null
+     */
+    Plan plan(String noCeiling, String noSyscalls) {
+        if (noSyscalls != null) {
+            throw new IllegalArgumentException(noSyscalls);
         }
-        return new Plan(mtus, windows, List.of(AccessPattern.values()), List.of(Operation.values()), kinds,
-                Duration.ofMillis(Math.round(seconds * 1000)), Duration.ofMillis(warmupMillis), Sizes.parse(size),
-                Duration.ofMillis(retransmitMillis), true, runs);
+        List<TargetKind> kinds = targets(noCeiling);
+        List<AccessPattern> accessPatterns = patterns.stream().map(AccessPattern::parse).distinct().toList();
+        List<Operation> ops = operations.stream().map(Operation::parse).distinct().toList();
+        List<Integer> bufferCounts = buffers.stream().distinct().toList();
+        if (quick) {
+            return new Plan(bufferCounts, List.of(mtus.get(0)), QUICK_WINDOWS, accessPatterns, ops, kinds, QUICK_SECONDS,
+                    Duration.ofMillis(warmupMillis), QUICK_SIZE, Duration.ofMillis(retransmitMillis), false, runs,
+                    syscalls);
+        }
+        return new Plan(bufferCounts, mtus, windows, accessPatterns, ops, kinds, Duration.ofMillis(Math.round(seconds * 1000)),
+                Duration.ofMillis(warmupMillis), Sizes.parse(size), Duration.ofMillis(retransmitMillis), true, runs,
+                syscalls);
+    }
+
+    /** The targets asked for; without a C compiler the default leaves the ceiling out, saying why, and --targets fails. */
+    private List<TargetKind> targets(String noCeiling) {
+        List<TargetKind> kinds = (targets == null ? List.of(DEFAULT_TARGETS.split(",")) : targets).stream()
+                .map(TargetKind::parse).distinct().toList();
+        if (noCeiling == null || !kinds.contains(TargetKind.CEILING)) {
+            return kinds;
+        }
+        if (targets != null) {
+            throw new IllegalArgumentException("--targets ceiling: " + noCeiling);
+        }
+        System.err.println("aoe bench: the ceiling is left out: " + noCeiling);
+        return kinds.stream().filter(k -> k != TargetKind.CEILING).toList();
     }
 
     private static void cleanUp(Benchmark benchmark, BenchLink link, Path work) {

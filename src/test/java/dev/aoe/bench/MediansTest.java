@@ -6,14 +6,17 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MediansTest {
     private static CellResult cell(TargetKind kind, int window, long requests, long latency, double cpu, long retx, long gcs) {
         Histogram latencies = new Histogram(1, LoadResult.LONGEST_NANOS, 2);
         latencies.recordValueWithCount(latency, requests);
-        return new CellResult(1500, AccessPattern.RANDOM, Operation.READ, window, kind, 2,
-                new LoadResult(requests, 2.0, latencies, retx, 0, requests / 1e6), cpu, gcs);
+        return new CellResult(16, 1500, AccessPattern.RANDOM, Operation.READ, window, kind, 2,
+                new LoadResult(requests, 2.0, latencies, retx, 0, requests / 1e6), cpu, gcs, requests * 3,
+                Spread.SINGLE);
     }
 
     /** Within the histogram's precision: two significant digits. */
@@ -43,6 +46,13 @@ class MediansTest {
         assertEquals(5.0, aoe.targetCpuPerMillion(), 1e-9);
         assertEquals(3, aoe.load().retransmits());
         assertEquals(1, aoe.collections());
+        assertEquals(3.0, aoe.syscallsPerRequest(), 1e-9, "the median of the runs' system calls per request");
+        // 50k, 100k and 200k IOPS around the median of 100k: half of it and twice it.
+        assertEquals(3, aoe.spread().runs());
+        assertEquals(-0.5, aoe.spread().low(), 1e-9);
+        assertEquals(1.0, aoe.spread().high(), 1e-9);
+        assertEquals("-50%/+100%", aoe.spread().toString());
+        assertFalse(aoe.spread().within(0.15));
         CellResult vblade = medians.get(1);
         assertEquals(100_000, vblade.iops(), 1e-9, "the mean of the middle two of an even count");
         assertEquals(-1, vblade.collections(), "no collector stays no collector");
@@ -63,6 +73,24 @@ class MediansTest {
         assertAbout(100_000, merged.load().p50Nanos());
         assertEquals(3_000, merged.load().latencies().getTotalCount());
         assertEquals(1_000, runs.get(0).load().latencies().getTotalCount(), "the runs' own histograms are left as they were");
+    }
+
+    @Test
+    void aCellWithARunNotCountedHasNoSystemCallCount() {
+        CellResult uncounted = new CellResult(16, 1500, AccessPattern.RANDOM, Operation.READ, 16, TargetKind.AOE, 2,
+                new LoadResult(1000, 2.0, new Histogram(1, LoadResult.LONGEST_NANOS, 2), 0, 0, 0), 1, 0, -1,
+                Spread.SINGLE);
+        CellResult median = Medians.of(List.of(uncounted, cell(TargetKind.AOE, 16, 1000, 1000, 1, 0, 0))).get(0);
+        assertEquals(-1, median.syscalls());
+        assertTrue(Double.isNaN(median.syscallsPerRequest()));
+    }
+
+    @Test
+    void runsOfDifferentBufferCountsAreDifferentCells() {
+        CellResult at16 = cell(TargetKind.AOE, 16, 1000, 1000, 1, 0, 0);
+        CellResult at64 = new CellResult(64, at16.mtu(), at16.pattern(), at16.operation(), at16.window(), at16.target(),
+                at16.sectorsPerFrame(), at16.load(), 1, 0, 0, Spread.SINGLE);
+        assertEquals(2, Medians.of(List.of(at16, at64)).size());
     }
 
     @Test
