@@ -240,13 +240,13 @@ final class Port implements Link, PortCounters, Closeable {
             copy.buffer.put(0, frame.buffer, 0, frame.length);
             copy.length = frame.length;
             copy.receivedNanos = frame.receivedNanos;
-            export.offer(copy, false, replies, wakeups);
+            export.offer(copy, false, false, replies, wakeups);
         }
         if (first == null) {
             frame.release();
         } else {
-            // Lone: nothing behind it in this receive call, and no other export on the port to hold up.
-            first.offer(frame, alone && current.length == 1, replies, wakeups);
+            // The export decides what a receive thread with no other export to hold up may answer.
+            first.offer(frame, alone, current.length == 1, replies, wakeups);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.aoe.engine;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -9,8 +10,12 @@ import dev.aoe.initiator.TargetInfo;
 import dev.aoe.net.RawSocket;
 import dev.aoe.protocol.AoeHeader;
 import dev.aoe.protocol.AtaArg;
+import dev.aoe.protocol.ConfigArg;
 import dev.aoe.protocol.MacAddress;
+import dev.aoe.protocol.MaskArg;
+import dev.aoe.responder.StateFile;
 import dev.aoe.store.StoreSpec;
+import dev.aoe.store.WriteCache;
 import dev.aoe.testing.EngineFixture;
 import dev.aoe.testing.Privileges;
 import dev.aoe.testing.Shell;
@@ -27,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * One export's source stalls (its file system frozen with {@code fsfreeze}, so a write to it
  * waits until the file system thaws) while another export on the same interface keeps serving
- * at its own pace: the stalled export holds only its own I/O threads.
+ * at its own pace: the stalled export holds only its own I/O threads. The same for writes
+ * acknowledged from the page cache, and for edits of the state that is saved on disk.
  */
 class StalledSourceTest {
     private static final int WRITES = 300;
@@ -56,28 +62,30 @@ class StalledSourceTest {
 
     @Test
     void aStalledSourceDoesNotSlowAnotherExportOnTheSameInterface() throws Exception {
-        assumeTrue(Privileges.isRoot(), "needs root to mount and freeze a file system");
-        assumeTrue(Privileges.hasCommand("fsfreeze") && Privileges.hasCommand("mkfs.ext4"),
-                "needs fsfreeze (util-linux) and mkfs.ext4 (e2fsprogs)");
-        fx = EngineFixture.create(dir, 1500);
-        Path image = fx.disk("slow-fs.img", 32 << 20);
-        Shell.run("mkfs.ext4", "-q", "-F", image.toString());
-        Path mount = Files.createDirectories(dir.resolve("slow-fs"));
-        Shell.run("mount", "-o", "loop", image.toString(), mount.toString());
-        mountPoint = mount;
+        stalledWriteLeavesTheOtherExportAtItsPace(WriteCache.OFF);
+    }
 
+    /** Write-back exports sharing an interface: their writes keep the hand-off to I/O threads. */
+    @Test
+    void aStalledWriteBackSourceDoesNotSlowAnotherExportOnTheSameInterface() throws Exception {
+        stalledWriteLeavesTheOtherExportAtItsPace(WriteCache.WRITE_BACK);
+    }
+
+    private void stalledWriteLeavesTheOtherExportAtItsPace(WriteCache cache) throws Exception {
+        assumeFreezable();
+        fx = EngineFixture.create(dir, 1500);
+        Path mount = mountScratchFileSystem(dir.resolve("slow-fs"));
         Path source = mount.resolve("stalled.img");
         try (RandomAccessFile f = new RandomAccessFile(source.toFile(), "rw")) {
             f.setLength(1 << 20);
         }
-        fx.add(fx.spec(1, 1, StoreSpec.of(source)));
+        fx.add(fx.spec(1, 1, StoreSpec.of(source).withWriteCache(cache)));
         TargetInfo stalled = fx.find(1, 1);
         TargetInfo healthy = fx.serve(1, 2, 1 << 20);
         byte[] sectors = EngineFixture.random(5, 1024);
         long baseline = timeWrites(healthy, sectors);
 
-        Shell.run("fsfreeze", "--freeze", mount.toString());
-        frozen = true;
+        freeze();
         RawSocket raw = fx.rawB();
         ByteBuffer request = EngineFixture.frame();
         int length = EngineFixture.ata(request, stalled.mac(), MacAddress.of(raw.mac()), 1, 1,
@@ -86,12 +94,79 @@ class StalledSourceTest {
         long during = timeWrites(healthy, sectors);
         assertEquals(0, replyTo(raw, 0x5EED, Duration.ofMillis(200)), "the frozen export cannot have answered");
 
-        Shell.run("fsfreeze", "--unfreeze", mount.toString());
-        frozen = false;
+        thaw();
         assertTrue(replyTo(raw, 0x5EED, Duration.ofSeconds(10)) > 0, "the stalled write completes once thawed");
-        System.out.printf("stalled source: e1.1's write waited on a frozen file system; e1.2 meanwhile: %d durable"
-                + " writes in %d ms (%d ms with e1.1 idle)%n", WRITES, during / 1_000_000, baseline / 1_000_000);
-        // Generous for a shared 2-CPU machine: a stall that blocked e1.2 would not end before the thaw.
+        System.out.printf("stalled source (%s): e1.1's write waited on a frozen file system; e1.2 meanwhile: %d"
+                + " durable writes in %d ms (%d ms with e1.1 idle)%n", cache, WRITES, during / 1_000_000,
+                baseline / 1_000_000);
+        assertKeptItsPace(baseline, during);
+    }
+
+    /**
+     * Mask and config edits save the target's state before they are answered; with the state
+     * directory frozen, the edited export waits and the other export on the interface does not.
+     */
+    @Test
+    void stateEditsOnAFrozenStateDirectoryDoNotSlowAnotherExportOnTheSameInterface() throws Exception {
+        assumeFreezable();
+        fx = EngineFixture.create(dir, 1500);
+        mountScratchFileSystem(fx.stateDir);
+        TargetInfo edited = fx.serve(1, 1, 1 << 20);
+        TargetInfo healthy = fx.serve(1, 2, 1 << 20);
+        byte[] sectors = EngineFixture.random(5, 1024);
+        long baseline = timeWrites(healthy, sectors);
+
+        freeze();
+        RawSocket raw = fx.rawB();
+        long me = MacAddress.of(raw.mac());
+        ByteBuffer mask = EngineFixture.frame();
+        AoeHeader.writeRequest(mask, edited.mac(), me, 1, 1, AoeHeader.CMD_MASK, 0x3A5C);
+        int maskLength = MaskArg.writeHeader(mask, MaskArg.MCMD_EDIT, 0, 1);
+        MaskArg.putDirective(mask, 0, MaskArg.DCMD_ADD, me);
+        raw.send(mask, maskLength + MaskArg.DIRECTIVE_LENGTH);
+        ByteBuffer config = EngineFixture.frame();
+        AoeHeader.writeRequest(config, edited.mac(), me, 1, 1, AoeHeader.CMD_CONFIG, 0xC0F1);
+        raw.send(config, ConfigArg.writeRequest(config, ConfigArg.CCMD_FORCE_SET, new byte[] {'x'}));
+        long during = timeWrites(healthy, sectors);
+        assertEquals(0, replyTo(raw, 0x3A5C, Duration.ofMillis(200)), "the edit cannot be saved while frozen");
+
+        thaw();
+        assertTrue(replyTo(raw, 0x3A5C, Duration.ofSeconds(10)) > 0, "the edit is answered once thawed");
+        System.out.printf("frozen state directory: e1.1's mask and config edits waited; e1.2 meanwhile: %d durable"
+                + " writes in %d ms (%d ms before)%n", WRITES, during / 1_000_000, baseline / 1_000_000);
+        assertKeptItsPace(baseline, during);
+        StateFile.Saved saved = StateFile.of(fx.stateDir, 1, 1).load();
+        assertArrayEquals(new long[] {me}, saved.mask(), "the edit was saved once thawed");
+    }
+
+    private static void assumeFreezable() {
+        assumeTrue(Privileges.isRoot(), "needs root to mount and freeze a file system");
+        assumeTrue(Privileges.hasCommand("fsfreeze") && Privileges.hasCommand("mkfs.ext4"),
+                "needs fsfreeze (util-linux) and mkfs.ext4 (e2fsprogs)");
+    }
+
+    /** Mounts a fresh 32 MiB ext4 file system at {@code at}, unmounted after the test. */
+    private Path mountScratchFileSystem(Path at) throws Exception {
+        Path image = fx.disk("scratch-fs.img", 32 << 20);
+        Shell.run("mkfs.ext4", "-q", "-F", image.toString());
+        Files.createDirectories(at);
+        Shell.run("mount", "-o", "loop", image.toString(), at.toString());
+        mountPoint = at;
+        return at;
+    }
+
+    private void freeze() throws Exception {
+        Shell.run("fsfreeze", "--freeze", mountPoint.toString());
+        frozen = true;
+    }
+
+    private void thaw() throws Exception {
+        Shell.run("fsfreeze", "--unfreeze", mountPoint.toString());
+        frozen = false;
+    }
+
+    /** Generous for a shared 2-CPU machine: a stall that blocked e1.2 would not end before the thaw. */
+    private static void assertKeptItsPace(long baseline, long during) {
         assertTrue(during < 5 * baseline + 2_000_000_000L,
                 "e1.2 slowed from " + baseline / 1_000_000 + " ms to " + during / 1_000_000 + " ms");
     }
