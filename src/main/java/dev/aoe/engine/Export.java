@@ -41,10 +41,11 @@ final class Export implements ExportCounters, Closeable {
     static final int BATCH = 16;
     /**
      * A write-back write answered on the receive thread that took longer than this was held up
-     * by the kernel (dirty-page throttling, a frozen file system): one to the page cache takes
-     * microseconds, and a busy machine's scheduling delays stay below a few milliseconds.
+     * by the kernel: dirty-page throttling (pauses of 10 to 200 ms) or a frozen file system. One
+     * to the page cache takes microseconds; a machine shared with builds delays a runnable
+     * thread by a few milliseconds, which must not send the writes away.
      */
-    static final long SLOW_INLINE_NANOS = 10_000_000;
+    static final long SLOW_INLINE_NANOS = 50_000_000;
     /** How long the writes of an export go to its I/O threads after a slow one on the receive thread. */
     static final long INLINE_BACKOFF_NANOS = 1_000_000_000;
 
@@ -142,10 +143,12 @@ final class Export implements ExportCounters, Closeable {
      * State edits (mask, config, reserve) of a write-back export and every request of an export
      * that shares its port keep the hand-off: they never wait on the receive thread.
      * <p>
-     * An export added to a port while its receive thread is inside such a write (a frozen file
-     * system holds it until the thaw) gets no frame until that write returns: the guarantee that
-     * one export's stalled source never slows another holds for the exports that shared the port
-     * when the write began, and a write that took long keeps the next ones off the receive thread.
+     * An export added to a port while its receive thread is inside such a write or state save
+     * (a frozen file system holds it until the thaw) gets no frame until it returns: the receive
+     * thread cannot be taken back from the kernel. So the guarantee that one export's stalled
+     * source never slows another holds for the exports that shared the port when the request
+     * began; the added export waits at most as long as that one request, and from then on the
+     * port is shared, so nothing of either export waits on the receive thread again.
      *
      * @param replies the receive thread's replies, where an answer goes
      */
