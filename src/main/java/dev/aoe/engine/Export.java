@@ -160,7 +160,7 @@ final class Export implements ExportCounters, Closeable {
             n = answerWriteBack(frame, counts);
         } else {
             boolean mayWait = aloneInBatch && soleExport && idle && store.writeCache() == WriteCache.OFF;
-            n = answer(frame, mayWait, null, counts);
+            n = answer(frame, mayWait, false, null, counts);
         }
         if (n == Outcome.WOULD_BLOCK) {
             queue(frame);
@@ -176,18 +176,10 @@ final class Export implements ExportCounters, Closeable {
      */
     private int answerWriteBack(Frame frame, TargetCounts counts) {
         long start = System.nanoTime();
-        if (start - inlineWritesFrom < 0) {
-            return answer(frame, false, null, counts);
-        }
-        int n;
-        try {
-            n = target.handleNowOrWriteBack(frame.buffer, frame.length, frame.port, counts);
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, target + ": frame dropped after an internal error", e);
-            return Outcome.NO_REPLY;
-        }
+        boolean writes = start - inlineWritesFrom >= 0;
+        int n = answer(frame, false, writes, null, counts);
         long took = System.nanoTime() - start;
-        if (took > SLOW_INLINE_NANOS) {
+        if (writes && took > SLOW_INLINE_NANOS) {
             inlineWritesFrom = start + took + INLINE_BACKOFF_NANOS;
             slowInlineWrites.incrementAndGet();
         }
@@ -245,7 +237,7 @@ final class Export implements ExportCounters, Closeable {
             for (int i = 0; i < n; i++) {
                 Frame frame = batch[i];
                 batch[i] = null;
-                replies[pathOf(frame.port)].put(frame, answer(frame, true, unflushed, own), own);
+                replies[pathOf(frame.port)].put(frame, answer(frame, true, false, unflushed, own), own);
             }
             // Every write of the batch is durable before any of its replies leaves.
             unflushed.settle();
@@ -258,15 +250,18 @@ final class Export implements ExportCounters, Closeable {
 
     /**
      * Rewrites the request into its reply on the calling thread, counting it in {@code counts};
-     * without {@code mayWait}, only if that cannot block ({@link Target#handleNow}). With {@code
-     * unflushed}, durable writes wait for its settle (an I/O thread's batch).
+     * without {@code mayWait}, only if that cannot block ({@link Target#handleNow}), or, with
+     * {@code writeBack}, is a write to the page cache ({@link Target#handleNowOrWriteBack}).
+     * With {@code unflushed}, durable writes wait for its settle (an I/O thread's batch).
      *
      * @return the reply length, {@link Outcome#NO_REPLY} or {@link Outcome#WOULD_BLOCK}
      */
-    private int answer(Frame frame, boolean mayWait, UnflushedWrites unflushed, TargetCounts counts) {
+    private int answer(Frame frame, boolean mayWait, boolean writeBack, UnflushedWrites unflushed,
+            TargetCounts counts) {
         try {
             if (!mayWait) {
-                return target.handleNow(frame.buffer, frame.length, frame.port, counts);
+                return writeBack ? target.handleNowOrWriteBack(frame.buffer, frame.length, frame.port, counts)
+                        : target.handleNow(frame.buffer, frame.length, frame.port, counts);
             }
             return unflushed == null ? target.handle(frame.buffer, frame.length, frame.port, counts)
                     : target.handle(frame.buffer, frame.length, unflushed, frame.port, counts);

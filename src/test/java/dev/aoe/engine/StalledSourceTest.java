@@ -14,6 +14,7 @@ import dev.aoe.protocol.ConfigArg;
 import dev.aoe.protocol.MacAddress;
 import dev.aoe.protocol.MaskArg;
 import dev.aoe.responder.StateFile;
+import dev.aoe.responder.TargetCounts;
 import dev.aoe.store.StoreSpec;
 import dev.aoe.store.WriteCache;
 import dev.aoe.testing.EngineFixture;
@@ -25,6 +26,8 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -137,6 +140,58 @@ class StalledSourceTest {
         assertKeptItsPace(baseline, during);
         StateFile.Saved saved = StateFile.of(fx.stateDir, 1, 1).load();
         assertArrayEquals(new long[] {me}, saved.mask(), "the edit was saved once thawed");
+    }
+
+    /**
+     * An export alone on its interface writes to the page cache on the receive thread; a write
+     * that waited for a frozen file system sends its next writes to the I/O threads for a while.
+     */
+    @Test
+    void aSlowWriteOnTheReceiveThreadSendsTheNextWritesToTheIoThreads() throws Exception {
+        assumeFreezable();
+        fx = EngineFixture.create(dir, 1500);
+        List<Export> served = new CopyOnWriteArrayList<>();
+        fx.engine().listen(new EngineListener() {
+            @Override
+            public void served(ExportCounters export, List<? extends PortCounters> ports) {
+                served.add((Export) export);
+            }
+
+            @Override
+            public void stopped(ExportCounters export, List<? extends PortCounters> ports) {
+            }
+        });
+        Path mount = mountScratchFileSystem(dir.resolve("slow-fs"));
+        Path source = mount.resolve("alone.img");
+        try (RandomAccessFile f = new RandomAccessFile(source.toFile(), "rw")) {
+            f.setLength(1 << 20);
+        }
+        fx.add(fx.spec(1, 1, StoreSpec.of(source).withWriteCache(WriteCache.WRITE_BACK)));
+        TargetInfo alone = fx.find(1, 1);
+        Export export = served.get(0);
+        byte[] sectors = EngineFixture.random(5, 1024);
+        fx.write(alone, 0, sectors);
+        assertEquals(0, ioThreadWrites(export), "alone on its port: written on the receive thread");
+
+        freeze();
+        RawSocket raw = fx.rawB();
+        ByteBuffer request = EngineFixture.frame();
+        int length = EngineFixture.ata(request, alone.mac(), MacAddress.of(raw.mac()), 1, 1,
+                AtaArg.AFLAG_EXTENDED | AtaArg.AFLAG_WRITE, 2, Ata.WRITE_SECTORS_EXT, 0, 0x5EED) + 1024;
+        raw.send(request, length);
+        assertEquals(0, replyTo(raw, 0x5EED, Duration.ofMillis(200)), "the write waits for the thaw");
+        thaw();
+        assertTrue(replyTo(raw, 0x5EED, Duration.ofSeconds(10)) > 0, "the write completes once thawed");
+        assertEquals(1, export.slowInlineWrites());
+
+        fx.write(alone, 2, sectors);
+        assertEquals(1, ioThreadWrites(export), "after a slow write, writes go to the I/O threads for a while");
+    }
+
+    /** Writes answered by the export's I/O threads: every counter block but the receive thread's. */
+    private static long ioThreadWrites(Export export) {
+        List<TargetCounts> blocks = export.counts();
+        return TargetCounts.requests(blocks.subList(1, blocks.size()), TargetCounts.Op.WRITE);
     }
 
     private static void assumeFreezable() {
