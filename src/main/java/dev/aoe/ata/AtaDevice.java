@@ -41,7 +41,7 @@ public final class AtaDevice {
      * @return the reply length, or {@link Outcome#BAD_ARGUMENT}
      */
     public int execute(ByteBuffer f, int length, int maxSectors) {
-        return execute(f, length, maxSectors, true, null);
+        return execute(f, length, maxSectors, true, false, null);
     }
 
     /**
@@ -51,7 +51,7 @@ public final class AtaDevice {
      * the batch is sent. One flush then covers the whole batch.
      */
     public int execute(ByteBuffer f, int length, int maxSectors, UnflushedWrites unflushed) {
-        return execute(f, length, maxSectors, true, unflushed);
+        return execute(f, length, maxSectors, true, false, unflushed);
     }
 
     /** A record of unflushed writes for one thread's batches, holding up to {@code capacity}. */
@@ -66,10 +66,20 @@ public final class AtaDevice {
      * that may wait.
      */
     public int executeNow(ByteBuffer f, int length, int maxSectors) {
-        return execute(f, length, maxSectors, false, null);
+        return execute(f, length, maxSectors, false, false, null);
     }
 
-    private int execute(ByteBuffer f, int length, int maxSectors, boolean canWait, UnflushedWrites unflushed) {
+    /**
+     * Like {@link #executeNow}; with {@code writeBack}, a write to a write-back store is executed
+     * too: it returns once its data is in the page cache, which is quick unless the kernel
+     * throttles dirty pages or the file system is frozen.
+     */
+    public int executeNow(ByteBuffer f, int length, int maxSectors, boolean writeBack) {
+        return execute(f, length, maxSectors, false, writeBack, null);
+    }
+
+    private int execute(ByteBuffer f, int length, int maxSectors, boolean canWait, boolean writeBack,
+            UnflushedWrites unflushed) {
         int opcode = AtaArg.command(f);
         int count = AtaArg.sectorCount(f);
         if (count > maxSectors) {
@@ -82,7 +92,8 @@ public final class AtaDevice {
             identify.writeTo(f, AtaArg.DATA, store.sectors());
             return reply(f, Ata.STATUS_OK, 0, 0, AtaArg.DATA + Ata.SECTOR_SIZE);
         }
-        if (!canWait && mayBlock(opcode) && !Ata.isRead(opcode)) {
+        if (!canWait && mayBlock(opcode) && !Ata.isRead(opcode)
+                && !(writeBack && Ata.isWrite(opcode) && store.writeCache() == WriteCache.WRITE_BACK)) {
             return Outcome.WOULD_BLOCK;
         }
         if (Ata.isRead(opcode) || Ata.isWrite(opcode)) {

@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -38,6 +39,15 @@ final class Export implements ExportCounters, Closeable {
     private static final long IDLE_CHECK_MILLIS = 200;
     /** Most requests an I/O thread takes at once; a larger backlog wakes another thread. */
     static final int BATCH = 16;
+    /**
+     * A write-back write answered on the receive thread that took longer than this was held up
+     * by the kernel: dirty-page throttling (pauses of 10 to 200 ms) or a frozen file system. One
+     * to the page cache takes microseconds; a machine shared with builds delays a runnable
+     * thread by a few milliseconds, which must not send the writes away.
+     */
+    static final long SLOW_INLINE_NANOS = 50_000_000;
+    /** How long the writes of an export go to its I/O threads after a slow one on the receive thread. */
+    static final long INLINE_BACKOFF_NANOS = 1_000_000_000;
 
     final ExportSpec spec;
     final Target target;
@@ -54,6 +64,13 @@ final class Export implements ExportCounters, Closeable {
     private volatile boolean closed;
     /** Requests queued or being answered by the I/O threads, replies not yet sent. */
     private final AtomicInteger inFlight = new AtomicInteger();
+    /**
+     * {@link System#nanoTime()} from which write-back writes may be answered on a receive thread
+     * again (see {@link #offer}); a plain race between receive threads only moves it a little.
+     */
+    private volatile long inlineWritesFrom = System.nanoTime();
+    /** Write-back writes on a receive thread that took long and sent the writes to the I/O threads. */
+    private final AtomicLong slowInlineWrites = new AtomicLong();
     /**
      * Counted by each port's receive thread alone, one block per path in the order of {@link
      * #ports}: what it refuses and answers itself.
@@ -109,25 +126,64 @@ final class Export implements ExportCounters, Closeable {
      * What cannot block is answered here: requests answered from memory, and reads whose data is
      * in the page cache, so a window-1 request costs no hand-off to another thread.
      * <p>
-     * A {@code lone} request (alone in its receive call, for the only export on its port) with
-     * the I/O threads idle has nothing to overlap with and no other export to hold up: it is
-     * answered here even if it waits for the disk, which saves the two thread switches of a
-     * hand-off (a durable write at window 1, e.g. a database's commits). Write-back exports
-     * keep the hand-off: their writes are cheap, and batching them on an I/O thread measured
-     * faster than mixing both.
+     * A receive thread that waits only delays the exports on its own port. So an export that is
+     * the only one on the frame's port ({@code soleExport}), with nothing queued for its I/O
+     * threads (which keeps its writes in order), has more answered here:
+     * <ul>
+     * <li>write-back writes: they wait for the page cache only, and answering them here saves
+     * the hand-off per batch (a futex wake and two thread switches), which measured slower than
+     * vblade's one thread per export. A write that took longer than {@link #SLOW_INLINE_NANOS}
+     * (dirty-page throttling, a frozen file system) sends the export's writes back to its I/O
+     * threads for {@link #INLINE_BACKOFF_NANOS}, so its cached reads and queries keep being
+     * answered while its disk is slow;</li>
+     * <li>a durable request alone in its receive call ({@code aloneInBatch}) with the I/O threads
+     * idle: it has nothing to overlap with, so it is answered here even if it waits for the
+     * disk, saving a hand-off (a durable write at window 1, e.g. a database's commits).</li>
+     * </ul>
+     * State edits (mask, config, reserve) of a write-back export and every request of an export
+     * that shares its port keep the hand-off: they never wait on the receive thread.
+     * <p>
+     * An export added to a port while its receive thread is inside such a write or state save
+     * (a frozen file system holds it until the thaw) gets no frame until it returns: the receive
+     * thread cannot be taken back from the kernel. So the guarantee that one export's stalled
+     * source never slows another holds for the exports that shared the port when the request
+     * began; the added export waits at most as long as that one request, and from then on the
+     * port is shared, so nothing of either export waits on the receive thread again.
      *
      * @param replies the receive thread's replies, where an answer goes
      */
-    void offer(Frame frame, boolean lone, Replies replies, Wakeups wakeups) {
+    void offer(Frame frame, boolean aloneInBatch, boolean soleExport, Replies replies, Wakeups wakeups) {
         TargetCounts counts = receiveCounts(frame.port);
-        boolean mayWait = lone && inFlight.get() == 0 && store.writeCache() == WriteCache.OFF;
-        int n = answer(frame, mayWait, null, counts);
+        boolean idle = inFlight.get() == 0;
+        int n;
+        if (soleExport && idle && store.writeCache() == WriteCache.WRITE_BACK) {
+            n = answerWriteBack(frame, counts);
+        } else {
+            boolean mayWait = aloneInBatch && soleExport && idle && store.writeCache() == WriteCache.OFF;
+            n = answer(frame, mayWait, false, null, counts);
+        }
         if (n == Outcome.WOULD_BLOCK) {
             queue(frame);
             wakeups.add(this);
         } else {
             replies.put(frame, n, counts);
         }
+    }
+
+    /**
+     * Answers what cannot block and, unless a recent one took long, a write-back write; times
+     * the answer, and keeps writes off the receive thread for a while after a slow one.
+     */
+    private int answerWriteBack(Frame frame, TargetCounts counts) {
+        long start = System.nanoTime();
+        boolean writes = start - inlineWritesFrom >= 0;
+        int n = answer(frame, false, writes, null, counts);
+        long took = System.nanoTime() - start;
+        if (writes && took > SLOW_INLINE_NANOS) {
+            inlineWritesFrom = start + took + INLINE_BACKOFF_NANOS;
+            slowInlineWrites.incrementAndGet();
+        }
+        return n;
     }
 
     /**
@@ -188,7 +244,7 @@ final class Export implements ExportCounters, Closeable {
             for (int i = 0; i < n; i++) {
                 Frame frame = batch[i];
                 batch[i] = null;
-                replies[pathOf(frame.port)].put(frame, answer(frame, true, unflushed, own), own);
+                replies[pathOf(frame.port)].put(frame, answer(frame, true, false, unflushed, own), own);
             }
             // Every write of the batch is durable before any of its replies leaves.
             unflushed.settle();
@@ -201,15 +257,18 @@ final class Export implements ExportCounters, Closeable {
 
     /**
      * Rewrites the request into its reply on the calling thread, counting it in {@code counts};
-     * without {@code mayWait}, only if that cannot block ({@link Target#handleNow}). With {@code
-     * unflushed}, durable writes wait for its settle (an I/O thread's batch).
+     * without {@code mayWait}, only if that cannot block ({@link Target#handleNow}), or, with
+     * {@code writeBack}, is a write to the page cache ({@link Target#handleNowOrWriteBack}).
+     * With {@code unflushed}, durable writes wait for its settle (an I/O thread's batch).
      *
      * @return the reply length, {@link Outcome#NO_REPLY} or {@link Outcome#WOULD_BLOCK}
      */
-    private int answer(Frame frame, boolean mayWait, UnflushedWrites unflushed, TargetCounts counts) {
+    private int answer(Frame frame, boolean mayWait, boolean writeBack, UnflushedWrites unflushed,
+            TargetCounts counts) {
         try {
             if (!mayWait) {
-                return target.handleNow(frame.buffer, frame.length, frame.port, counts);
+                return writeBack ? target.handleNowOrWriteBack(frame.buffer, frame.length, frame.port, counts)
+                        : target.handleNow(frame.buffer, frame.length, frame.port, counts);
             }
             return unflushed == null ? target.handle(frame.buffer, frame.length, frame.port, counts)
                     : target.handle(frame.buffer, frame.length, unflushed, frame.port, counts);
@@ -315,6 +374,11 @@ final class Export implements ExportCounters, Closeable {
     @Override
     public int requestsInFlight() {
         return inFlight.get();
+    }
+
+    /** Write-back writes on a receive thread that took long enough to send the writes to the I/O threads for a while. */
+    long slowInlineWrites() {
+        return slowInlineWrites.get();
     }
 
     @Override

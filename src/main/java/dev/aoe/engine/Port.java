@@ -285,14 +285,14 @@ final class Port implements Link, PortCounters, Closeable {
             }
             Frame copy = pool.copy(frame);
             if (copy != null) {
-                export.offer(copy, false, replies, wakeups);
+                export.offer(copy, false, false, replies, wakeups);
             }
         }
         if (first == null) {
             frame.release();
         } else {
-            // Lone: nothing behind it in this receive call, and no other export on the port to hold up.
-            first.offer(frame, alone && current.length == 1, replies, wakeups);
+            // The export decides what a receive thread with no other export to hold up may answer.
+            first.offer(frame, alone, current.length == 1, replies, wakeups);
         }
     }
 

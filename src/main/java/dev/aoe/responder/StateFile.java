@@ -16,6 +16,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Base64;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A target's persisted state: a small properties file per export, replaced atomically (write,
@@ -31,6 +32,8 @@ public final class StateFile {
     }
 
     private final Path path;
+    /** Saves so far, for tests and metrics. */
+    private final AtomicLong saves = new AtomicLong();
 
     public StateFile(Path path) {
         this.path = path;
@@ -84,6 +87,12 @@ public final class StateFile {
         try (FileChannel dir = FileChannel.open(path.getParent(), StandardOpenOption.READ)) {
             dir.force(true);
         }
+        saves.incrementAndGet();
+    }
+
+    /** How many times the state was saved (replaced on disk) so far. */
+    public long saves() {
+        return saves.get();
     }
 
     /** Removes the state, when its export is deleted for good. */

@@ -100,7 +100,7 @@ public final class Target {
      * @return the reply length, or {@link Outcome#NO_REPLY}
      */
     public int handle(ByteBuffer f, int length, Link link, TargetCounts counts) {
-        return handle(f, length, link, true, null, counts);
+        return handle(f, length, link, true, false, null, counts);
     }
 
     /**
@@ -109,7 +109,7 @@ public final class Target {
      * {@link UnflushedWrites#settle()} must run before any reply of the batch is sent.
      */
     public int handle(ByteBuffer f, int length, UnflushedWrites unflushed, Link link, TargetCounts counts) {
-        return handle(f, length, link, true, unflushed, counts);
+        return handle(f, length, link, true, false, unflushed, counts);
     }
 
     /** A record for {@link #handle(ByteBuffer, int, UnflushedWrites, Link, TargetCounts)}, for batches of up to {@code capacity}. */
@@ -126,11 +126,21 @@ public final class Target {
      * cleared), and counted nowhere yet.
      */
     public int handleNow(ByteBuffer f, int length, Link link, TargetCounts counts) {
-        return handle(f, length, link, false, null, counts);
+        return handle(f, length, link, false, false, null, counts);
     }
 
-    private int handle(ByteBuffer f, int length, Link link, boolean canWait, UnflushedWrites unflushed,
-                       TargetCounts counts) {
+    /**
+     * Like {@link #handleNow}, and a write to a write-back store too ({@link
+     * AtaDevice#executeNow(ByteBuffer, int, int, boolean)}): it waits only for the page cache,
+     * unless the kernel throttles dirty pages or the file system is frozen, which the caller
+     * must allow for.
+     */
+    public int handleNowOrWriteBack(ByteBuffer f, int length, Link link, TargetCounts counts) {
+        return handle(f, length, link, false, true, null, counts);
+    }
+
+    private int handle(ByteBuffer f, int length, Link link, boolean canWait, boolean writeBack,
+                       UnflushedWrites unflushed, TargetCounts counts) {
         int command = AoeHeader.command(f);
         long requester = AoeHeader.source(f);
         if (length < minimumLength(command)) {
@@ -144,7 +154,7 @@ public final class Target {
         f.put(AoeHeader.VERSION_FLAGS, (byte) (f.get(AoeHeader.VERSION_FLAGS) & ~AoeHeader.FLAG_ERROR));
         f.put(AoeHeader.ERROR, (byte) 0);
         int n = switch (command) {
-            case AoeHeader.CMD_ATA -> ata(f, length, requester, link.mtu(), canWait, unflushed, counts);
+            case AoeHeader.CMD_ATA -> ata(f, length, requester, link.mtu(), canWait, writeBack, unflushed, counts);
             case AoeHeader.CMD_CONFIG -> ConfigCommand.handle(f, length, state, bufferCount,
                     maxSectors(link.refreshMtu(), f.capacity()));
             case AoeHeader.CMD_MASK -> MaskCommand.handle(f, length, state);
@@ -204,8 +214,8 @@ public final class Target {
         }
     }
 
-    private int ata(ByteBuffer f, int length, long requester, int mtu, boolean canWait, UnflushedWrites unflushed,
-                    TargetCounts counts) {
+    private int ata(ByteBuffer f, int length, long requester, int mtu, boolean canWait, boolean writeBack,
+                    UnflushedWrites unflushed, TargetCounts counts) {
         int opcode = AtaArg.command(f);
         // Broadcast ATA is how WinAoE discovers (IDENTIFY); a broadcast read or write is never
         // meant for every disk on the link, so it is ignored.
@@ -222,7 +232,7 @@ public final class Target {
         }
         int sectors = AtaArg.sectorCount(f);
         int maxSectors = maxSectors(mtu, f.capacity());
-        int n = canWait ? ata.execute(f, length, maxSectors, unflushed) : ata.executeNow(f, length, maxSectors);
+        int n = canWait ? ata.execute(f, length, maxSectors, unflushed) : ata.executeNow(f, length, maxSectors, writeBack);
         if (n == Outcome.WOULD_BLOCK) {
             return n;
         }
@@ -236,7 +246,7 @@ public final class Target {
             counts.ataError((AtaArg.error(f) & Ata.ERROR_IDNF) != 0 ? TargetCounts.AtaError.IDNF
                     : TargetCounts.AtaError.ABRT);
         } else if (Ata.isRead(opcode) || Ata.isWrite(opcode)) {
-            counts.transferred(Ata.isWrite(opcode), (long) sectors * Ata.SECTOR_SIZE, !canWait);
+            counts.transferred(Ata.isWrite(opcode), (long) sectors * Ata.SECTOR_SIZE, !canWait && Ata.isRead(opcode));
         }
         return n;
     }

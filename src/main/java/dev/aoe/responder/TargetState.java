@@ -10,7 +10,8 @@ import java.util.Arrays;
 /**
  * What initiators can change on a target: the config string, the MAC mask list and the reserve
  * list. Reads are lock-free snapshots (they are checked on every frame); changes are serialised
- * and saved to the state file before the reply goes out, so they survive an engine restart.
+ * and saved to the state file before the reply goes out, so they survive an engine restart. A
+ * set that leaves a value as it is saves nothing: a burst of no-op edits costs no disk I/O.
  */
 public final class TargetState {
     /** Entries in the mask and reserve lists: both replies still fit a 1500-byte frame. */
@@ -79,6 +80,9 @@ public final class TargetState {
     }
 
     public synchronized void setConfig(byte[] value) {
+        if (Arrays.equals(config, value)) {
+            return;
+        }
         byte[] next = value.clone();
         save(next, mask, reserve);
         config = next;
@@ -94,12 +98,18 @@ public final class TargetState {
     }
 
     public synchronized void setMask(long[] macs) {
+        if (Arrays.equals(mask, macs)) {
+            return;
+        }
         long[] next = macs.clone();
         save(config, next, reserve);
         mask = next;
     }
 
     public synchronized void setReserve(long[] macs) {
+        if (Arrays.equals(reserve, macs)) {
+            return;
+        }
         long[] next = macs.clone();
         save(config, mask, next);
         reserve = next;

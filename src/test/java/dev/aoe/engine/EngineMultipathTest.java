@@ -236,27 +236,14 @@ class EngineMultipathTest {
         };
         exchange.run(); // warm up: the I/O threads start and the code is compiled
 
-        long before = engineThreadBytes();
+        long before = EngineFixture.engineThreadBytes();
         exchange.run();
-        long bytes = engineThreadBytes() - before;
+        long bytes = EngineFixture.engineThreadBytes() - before;
 
         // 200 writes on one path and 200 reads on the other, 4 KiB each: 1600 frames of 2 sectors.
         System.out.printf("multipath (%s): the engine's threads allocated %d bytes for 1600 frames on two paths%n",
                 receivePath, bytes);
         assertTrue(bytes < 64 * 1024, "the data path allocates per frame: " + bytes + " bytes for 1600 frames");
-    }
-
-    /** Bytes allocated so far by the engine's receive and I/O threads. */
-    private static long engineThreadBytes() {
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory
-                .getThreadMXBean();
-        long total = 0;
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.getName().startsWith("aoe-rx-") || t.getName().startsWith("aoe-io-")) {
-                total += threads.getThreadAllocatedBytes(t.getId());
-            }
-        }
-        return total;
     }
 
     @Test

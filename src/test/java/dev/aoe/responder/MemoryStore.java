@@ -21,6 +21,8 @@ final class MemoryStore implements BlockStore {
     /** Writes that came through {@link #writeUnflushed}, whose caller owes a flush. */
     int unflushedWrites;
 
+    WriteCache writeCache = WriteCache.OFF;
+
     MemoryStore(int sectors) {
         this.sectors = sectors;
         this.data = new byte[sectors * SECTOR_SIZE];
@@ -44,7 +46,7 @@ final class MemoryStore implements BlockStore {
 
     @Override
     public WriteCache writeCache() {
-        return WriteCache.OFF;
+        return writeCache;
     }
 
     private void maybeFail() throws IOException {

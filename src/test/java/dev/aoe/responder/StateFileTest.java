@@ -14,6 +14,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -126,6 +127,38 @@ class StateFileTest extends TargetFixture {
         assertFalse(restarted.maskAllows(THIRD));
         assertFalse(restarted.reservationAllows(OTHER));
         assertTrue(restarted.reservationAllows(INITIATOR));
+    }
+
+    @Test
+    void editsThatChangeNothingSaveNothingAndARealEditStillPersists() throws IOException {
+        StateFile file = StateFile.of(dir, SHELF, SLOT);
+        state = TargetState.load(file, "initial".getBytes(StandardCharsets.US_ASCII));
+        target = newTarget(new long[0]);
+        ByteBuffer f = frame();
+        deliver(f, maskRequest(f, INITIATOR, MaskArg.MCMD_EDIT, MaskArg.DCMD_ADD, INITIATOR));
+        deliver(f, reserveRequest(f, INITIATOR, ReserveArg.RCMD_SET, INITIATOR));
+        assertEquals(2, file.saves());
+        long modified = Files.getLastModifiedTime(file.path()).toMillis();
+        Object inode = Files.readAttributes(file.path(), BasicFileAttributes.class).fileKey();
+
+        for (int i = 0; i < 100; i++) {
+            deliver(f, maskRequest(f, INITIATOR, MaskArg.MCMD_EDIT, MaskArg.DCMD_ADD, INITIATOR,
+                    MaskArg.DCMD_DELETE, THIRD, MaskArg.DCMD_NONE, OTHER));
+            deliver(f, configRequest(f, ConfigArg.CCMD_FORCE_SET, "initial".getBytes(StandardCharsets.US_ASCII)));
+            deliver(f, configRequest(f, ConfigArg.CCMD_SET, "initial".getBytes(StandardCharsets.US_ASCII)));
+            deliver(f, reserveRequest(f, INITIATOR, ReserveArg.RCMD_SET, INITIATOR));
+            deliver(f, reserveRequest(f, INITIATOR, ReserveArg.RCMD_FORCE_SET, INITIATOR));
+        }
+        assertEquals(2, file.saves(), "no-op edits replace no file");
+        assertEquals(inode, Files.readAttributes(file.path(), BasicFileAttributes.class).fileKey());
+        assertEquals(modified, Files.getLastModifiedTime(file.path()).toMillis());
+
+        deliver(f, maskRequest(f, INITIATOR, MaskArg.MCMD_EDIT, MaskArg.DCMD_ADD, OTHER));
+        assertEquals(3, file.saves());
+        TargetState restarted = TargetState.load(file, new byte[0]);
+        assertArrayEquals(new long[] {INITIATOR, OTHER}, restarted.mask());
+        assertArrayEquals(new long[] {INITIATOR}, restarted.reserve());
+        assertArrayEquals("initial".getBytes(StandardCharsets.US_ASCII), restarted.config());
     }
 
     @Test

@@ -11,7 +11,9 @@ import dev.aoe.protocol.AtaArg;
 import dev.aoe.protocol.ConfigArg;
 import dev.aoe.protocol.MaskArg;
 import dev.aoe.protocol.ReserveArg;
+import dev.aoe.store.WriteCache;
 import java.nio.ByteBuffer;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** {@link Target#handleNow}: what the engine's receive thread may answer without blocking. */
@@ -63,6 +65,27 @@ class TargetCachedReadTest extends TargetFixture {
         assertTrue(target.handleNow(f, maskRequest(f, INITIATOR, MaskArg.MCMD_READ), link, new TargetCounts()) > 0);
         assertTrue(target.handleNow(f, reserveRequest(f, INITIATOR, ReserveArg.RCMD_READ), link, new TargetCounts()) > 0);
         assertEquals(0, store.reads);
+    }
+
+    @Test
+    void writeBackWritesAreDoneWhenAskedAndDurableOnesNever() {
+        ByteBuffer f = frame();
+        int write = ataRequest(f, EXT | W, 1, Ata.WRITE_SECTORS_EXT, 0, pattern(512, 9));
+        assertEquals(Outcome.WOULD_BLOCK, target.handleNowOrWriteBack(f, write, link, new TargetCounts()),
+                "a durable write waits for a flush");
+        store.writeCache = WriteCache.WRITE_BACK;
+        TargetCounts counts = new TargetCounts();
+        assertEquals(60, target.handleNowOrWriteBack(f, write, link, counts));
+        assertEquals(1, store.writes);
+        assertEquals(0, store.flushes);
+        assertEquals(512, TargetCounts.bytes(List.of(counts), true));
+        assertEquals(0, TargetCounts.cachedReadBytes(List.of(counts)), "a write is no cached read");
+        int flush = ataRequest(f, 0, 0, Ata.FLUSH_CACHE, 0, null);
+        assertEquals(Outcome.WOULD_BLOCK, target.handleNowOrWriteBack(f, flush, link, new TargetCounts()));
+        int config = configRequest(f, ConfigArg.CCMD_FORCE_SET, "new".getBytes());
+        assertEquals(Outcome.WOULD_BLOCK, target.handleNowOrWriteBack(f, config, link, new TargetCounts()));
+        assertEquals(Outcome.WOULD_BLOCK, target.handleNow(f, write, link, new TargetCounts()),
+                "handleNow leaves every write to a thread that may wait");
     }
 
     @Test

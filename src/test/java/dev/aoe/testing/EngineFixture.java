@@ -167,6 +167,19 @@ public final class EngineFixture implements AutoCloseable {
         }
     }
 
+    /** Bytes allocated so far by the engine's receive and I/O threads, for checks that the data path allocates nothing. */
+    public static long engineThreadBytes() {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory
+                .getThreadMXBean();
+        long total = 0;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith("aoe-rx-") || t.getName().startsWith("aoe-io-")) {
+                total += threads.getThreadAllocatedBytes(t.getId());
+            }
+        }
+        return total;
+    }
+
     // ---- frames built by hand ----
 
     public static ByteBuffer frame() {
