@@ -28,6 +28,13 @@ final class Port implements Link, PortCounters, Closeable {
     private static final Logger LOG = Logger.getLogger(Port.class.getName());
     /** Frames in flight per interface; beyond this, frames are dropped and retransmitted. */
     private static final int RING_SLOTS = 512;
+    /**
+     * How long the receive loop watches an empty ring before it sleeps in poll(): about the time an
+     * initiator with one request outstanding takes to send its next one after a reply. Measured
+     * on a veth link at window 1: 50 us took 1.3-1.5x more reads per second than sleeping at once,
+     * with windows of 16 unchanged.
+     */
+    private static final long RING_SPIN_NANOS = 50_000;
     /** Pool frames without a ring: what recvmmsg receives into, queued requests, copies, announcements. */
     private static final int POOL_FRAMES = 512;
     /**
@@ -82,6 +89,7 @@ final class Port implements Link, PortCounters, Closeable {
             try {
                 // Each slot holds a frame of CAPACITY, so an MTU raised while served needs nothing.
                 ring = socket.receiveRing(RING_SLOTS, Frame.CAPACITY);
+                ring.spinBeforeWaiting(RING_SPIN_NANOS);
             } catch (NetException e) {
                 noRing = e.getMessage();
             }

@@ -110,6 +110,25 @@ class PacketRingTest {
         assertEquals(0, b.takeDrops());
     }
 
+    /** A receive that watches the empty ring takes frames one at a time as they come, and still times out. */
+    @Test
+    void aReceiveWatchingTheEmptyRingTakesEachFrameAndStillTimesOut() throws Exception {
+        ring = b.receiveRing(SLOTS, CAPACITY);
+        ring.spinBeforeWaiting(Duration.ofMillis(1).toNanos());
+        for (int i = 0; i < 50; i++) {
+            a.send(frameFromAToB(MIN_FRAME, i), MIN_FRAME);
+            int n = ring.receive(slots, lengths, RawSocket.MAX_BATCH);
+            assertEquals(1, n, "frame " + i);
+            assertEquals(i, Frames.sequence(ring.frame(slots[0])));
+            ring.release(slots[0]);
+        }
+        b.setReceiveTimeout(Duration.ofMillis(100));
+        long start = System.nanoTime();
+        assertEquals(0, ring.receive(slots, lengths, RawSocket.MAX_BATCH));
+        long waitedMillis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(waitedMillis >= 90 && waitedMillis < 5_000, "waited " + waitedMillis + " ms");
+    }
+
     @Test
     void aFrameLongerThanTheSlotIsCutToIt() throws Exception {
         pair.close();
