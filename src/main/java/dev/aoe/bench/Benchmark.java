@@ -37,12 +37,15 @@ public final class Benchmark {
     private final PrintStream progress;
     private final List<CellResult> results = new ArrayList<>();
     /** The target now running, for the shutdown hook; null between targets. */
+    private final Path engineJar;
     private volatile TargetProcess running;
     private Path ceiling;
     private int starts;
 
-    public Benchmark(Plan plan, BenchLink link, Path workDirectory, PrintStream progress) {
+    /** Measures {@code engineJar} as the aoe target: this build or another, to compare the two. */
+    public Benchmark(Plan plan, BenchLink link, Path engineJar, Path workDirectory, PrintStream progress) {
         this.plan = plan;
+        this.engineJar = engineJar;
         this.link = link;
         this.workDirectory = workDirectory;
         this.disk = workDirectory.resolve("disk.img");
@@ -106,7 +109,7 @@ public final class Benchmark {
         GcLog gcLog = new GcLog(workDirectory.resolve("gc-" + (++starts) + ".log"));
         Path log = workDirectory.resolve(kind + "-" + starts + ".log");
         TargetProcess target = switch (kind) {
-            case AOE -> TargetProcess.aoe(link, List.of(gcLog.jvmOption()), aoeArguments(buffers, durable), log);
+            case AOE -> TargetProcess.aoe(link, engineJar, List.of(gcLog.jvmOption()), aoeArguments(buffers, durable), log);
             case VBLADE -> TargetProcess.vblade(link, durable, buffers, disk, log);
             case CEILING -> TargetProcess.ceiling(link, ceiling, buffers, plan.diskBytes() / 512, log);
         };
@@ -141,7 +144,7 @@ public final class Benchmark {
         }
     }
 
-    /** Only options every build of {@code serve} takes, so AOE_JAR can point at an older one. */
+    /** Only options every build of {@code serve} takes, so --aoe-jar can name an older one. */
     private List<String> aoeArguments(int buffers, boolean durable) {
         List<String> args = new ArrayList<>(List.of("-b", String.valueOf(buffers)));
         if (!durable) {

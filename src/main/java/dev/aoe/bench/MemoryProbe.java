@@ -18,9 +18,12 @@ public final class MemoryProbe {
 
     private final BenchLink link;
     private final Path workDirectory;
+    /** The build of the engine whose memory is probed. */
+    private final Path engineJar;
 
-    public MemoryProbe(BenchLink link, Path workDirectory) {
+    public MemoryProbe(BenchLink link, Path engineJar, Path workDirectory) {
         this.link = link;
+        this.engineJar = engineJar;
         this.workDirectory = workDirectory;
     }
 
@@ -34,7 +37,7 @@ public final class MemoryProbe {
         }
         Files.write(exportsFile, lines);
         Path log = workDirectory.resolve("memory-" + exports + ".log");
-        try (TargetProcess engine = TargetProcess.aoe(link, List.of(), List.of("--exports", exportsFile.toString()), log)) {
+        try (TargetProcess engine = TargetProcess.aoe(link, engineJar, List.of(), List.of("--exports", exportsFile.toString()), log)) {
             engine.awaitDiscovery(link, TargetProcess.SHELF, exports - 1);
             Thread.sleep(SETTLE_MILLIS);
             return ProcStats.residentBytes(engine.pid());

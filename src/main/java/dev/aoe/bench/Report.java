@@ -1,5 +1,6 @@
 package dev.aoe.bench;
 
+import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
 
@@ -12,6 +13,8 @@ public final class Report {
     private long engineOneExport = -1;
     private long engineManyExports = -1;
     private long vblade = -1;
+    /** The build measured as aoe when it is not the one that runs the benchmark, else null. */
+    private Path otherEngine;
 
     public Report(Plan plan, List<CellResult> results) {
         this.plan = plan;
@@ -26,12 +29,20 @@ public final class Report {
         this.vblade = vblade;
     }
 
+    /** Notes that aoe was {@code engineJar}, another build than the benchmark's own. */
+    public void setOtherEngine(Path engineJar) {
+        this.otherEngine = engineJar;
+    }
+
     public String render(boolean markdown) {
         StringBuilder out = new StringBuilder();
         String heading = markdown ? "### " : "== ";
         String subheading = markdown ? "#### " : "-- ";
         out.append(heading).append("aoe bench, ").append(LocalDate.now()).append("\n\n");
         out.append(bullet(markdown)).append("machine: ").append(Machine.describe()).append('\n');
+        if (otherEngine != null) {
+            out.append(bullet(markdown)).append("aoe: the engine of ").append(otherEngine).append('\n');
+        }
         out.append(bullet(markdown)).append("each cell: ").append(plan.warmup().toMillis()).append(" ms warm-up, ")
                 .append(plan.measured().toMillis()).append(" ms measured; file ")
                 .append(Format.mebibytes(plan.diskBytes())).append(" fully allocated; retransmit after ")

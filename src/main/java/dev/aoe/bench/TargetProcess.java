@@ -36,16 +36,20 @@ public final class TargetProcess implements Closeable {
         this.log = log;
     }
 
+    /** The engine this JVM runs: the jar {@code bin/aoe} starts. */
+    public static Path thisEngine() {
+        return Path.of(System.getProperty("java.class.path")).toAbsolutePath();
+    }
+
     /**
-     * Starts our engine ({@code aoe serve}) from the jar this JVM runs, with {@code serveArgs}
-     * after {@code serve --no-state --probe-ms 0}: the same program {@code bin/aoe} starts.
+     * Starts our engine ({@code aoe serve}) from {@code engineJar}, with {@code serveArgs} after
+     * {@code serve --no-state --probe-ms 0}.
      */
-    public static TargetProcess aoe(BenchLink link, List<String> jvmOptions, List<String> serveArgs, Path log)
-            throws IOException {
+    public static TargetProcess aoe(BenchLink link, Path engineJar, List<String> jvmOptions, List<String> serveArgs,
+            Path log) throws IOException {
         List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", link.targetNamespace(), javaCommand()));
         command.addAll(jvmOptions);
-        command.addAll(List.of("-jar", Path.of(System.getProperty("java.class.path")).toAbsolutePath().toString(),
-                "serve", "--no-state", "--probe-ms", "0"));
+        command.addAll(List.of("-jar", engineJar.toString(), "serve", "--no-state", "--probe-ms", "0"));
         command.addAll(serveArgs);
         return start("aoe", command, log);
     }

@@ -11,6 +11,7 @@ import dev.aoe.bench.Plan;
 import dev.aoe.bench.Report;
 import dev.aoe.bench.SyscallCounter;
 import dev.aoe.bench.TargetKind;
+import dev.aoe.bench.TargetProcess;
 import dev.aoe.store.Sizes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -90,6 +91,11 @@ public class BenchCommand implements Callable<Integer> {
             description = "Run the whole matrix N times and report each figure's median (default: ${DEFAULT-VALUE}).")
     int runs;
 
+    @Option(names = "--aoe-jar", paramLabel = "JAR",
+            description = "Measure another build of the engine as aoe (its target/quarkus-app/quarkus-run.jar),"
+                    + " e.g. the one before a change (default: this build).")
+    Path aoeJar;
+
     @Option(names = "--syscalls", description = "Count each target's system calls per request over each measured"
             + " interval (perf stat -e raw_syscalls:sys_enter); this adds to the targets' CPU figures.")
     boolean syscalls;
@@ -103,8 +109,10 @@ public class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Plan plan;
+        Path engine;
         try {
             plan = plan(Ceiling.unavailable(), syscalls ? SyscallCounter.unavailable() : null);
+            engine = engine();
         } catch (IllegalArgumentException e) {
             return Cli.fail("bench", e.getMessage());
         }
@@ -113,7 +121,7 @@ public class BenchCommand implements Callable<Integer> {
                 + " s) of load, target starts and warm-ups, before the memory probe");
         Path work = Files.createTempDirectory(directory, "aoe-bench");
         BenchLink link = BenchLink.create();
-        Benchmark benchmark = new Benchmark(plan, link, work, System.err);
+        Benchmark benchmark = new Benchmark(plan, link, engine, work, System.err);
         // Ctrl-C or SIGTERM: Quarkus would only ask the command to finish, which takes the whole
         // matrix; stop the target, delete the namespaces and exit at once instead.
         for (String name : new String[] {"INT", "TERM"}) {
@@ -127,8 +135,11 @@ public class BenchCommand implements Callable<Integer> {
         try {
             List<CellResult> results = benchmark.run();
             Report report = new Report(plan, results);
+            if (aoeJar != null) {
+                report.setOtherEngine(engine);
+            }
             if (plan.memory()) {
-                MemoryProbe memory = new MemoryProbe(link, work);
+                MemoryProbe memory = new MemoryProbe(link, engine, work);
                 link.setMtu(plan.mtus().get(0));
                 report.setMemory(memory.engineResidentBytes(1), memory.engineResidentBytes(MemoryProbe.MANY_EXPORTS),
                         plan.targets().contains(TargetKind.VBLADE)
@@ -140,6 +151,17 @@ public class BenchCommand implements Callable<Integer> {
             cleanUp(benchmark, link, work);
             Runtime.getRuntime().removeShutdownHook(cleanup);
         }
+    }
+
+    /** The build measured as aoe: {@code --aoe-jar}, or the one that runs this command. */
+    Path engine() {
+        if (aoeJar == null) {
+            return TargetProcess.thisEngine();
+        }
+        if (!Files.isRegularFile(aoeJar)) {
+            throw new IllegalArgumentException("--aoe-jar: no file " + aoeJar);
+        }
+        return aoeJar.toAbsolutePath();
     }
 
     /**

@@ -10,9 +10,13 @@ import dev.aoe.bench.Operation;
 import dev.aoe.bench.Plan;
 import dev.aoe.bench.TargetKind;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** How {@code aoe bench}'s options become a plan; nothing here runs a benchmark. */
@@ -73,6 +77,17 @@ class BenchCommandTest {
         assertEquals("--targets ceiling: " + NO_CC, assertThrows(IllegalArgumentException.class,
                 () -> plan(NO_CC, "--targets", "aoe,ceiling")).getMessage());
         assertEquals(List.of(TargetKind.AOE), plan(NO_CC, "--targets", "aoe").targets());
+    }
+
+    @Test
+    void aoeJarNamesTheBuildMeasuredAndMustExist(@TempDir Path dir) throws IOException {
+        BenchCommand command = new BenchCommand();
+        new CommandLine(command).parseArgs("--aoe-jar", dir.resolve("missing.jar").toString());
+        assertEquals("--aoe-jar: no file " + dir.resolve("missing.jar"),
+                assertThrows(IllegalArgumentException.class, command::engine).getMessage());
+        Path jar = Files.createFile(dir.resolve("quarkus-run.jar"));
+        new CommandLine(command).parseArgs("--aoe-jar", jar.toString());
+        assertEquals(jar.toAbsolutePath(), command.engine());
     }
 
     @Test
