@@ -90,10 +90,7 @@ class StalledSourceTest {
 
         freeze();
         RawSocket raw = fx.rawB();
-        ByteBuffer request = EngineFixture.frame();
-        int length = EngineFixture.ata(request, stalled.mac(), MacAddress.of(raw.mac()), 1, 1,
-                AtaArg.AFLAG_EXTENDED | AtaArg.AFLAG_WRITE, 2, Ata.WRITE_SECTORS_EXT, 0, 0x5EED) + 1024;
-        raw.send(request, length);
+        sendWrite(raw, stalled, 0x5EED);
         long during = timeWrites(healthy, sectors);
         assertEquals(0, replyTo(raw, 0x5EED, Duration.ofMillis(200)), "the frozen export cannot have answered");
 
@@ -175,10 +172,7 @@ class StalledSourceTest {
 
         freeze();
         RawSocket raw = fx.rawB();
-        ByteBuffer request = EngineFixture.frame();
-        int length = EngineFixture.ata(request, alone.mac(), MacAddress.of(raw.mac()), 1, 1,
-                AtaArg.AFLAG_EXTENDED | AtaArg.AFLAG_WRITE, 2, Ata.WRITE_SECTORS_EXT, 0, 0x5EED) + 1024;
-        raw.send(request, length);
+        sendWrite(raw, alone, 0x5EED);
         assertEquals(0, replyTo(raw, 0x5EED, Duration.ofMillis(200)), "the write waits for the thaw");
         thaw();
         assertTrue(replyTo(raw, 0x5EED, Duration.ofSeconds(10)) > 0, "the write completes once thawed");
@@ -235,7 +229,15 @@ class StalledSourceTest {
     }
 
     /** Length of the reply carrying {@code tag}, or 0 if none came within {@code wait}. */
-    private static int replyTo(RawSocket raw, int tag, Duration wait) throws Exception {
+    /** Sends a two-sector write at LBA 0 of e1.1 at {@code target}, tagged {@code tag}, without waiting. */
+    private static void sendWrite(RawSocket raw, TargetInfo target, int tag) throws Exception {
+        ByteBuffer request = EngineFixture.frame();
+        int length = EngineFixture.ata(request, target.mac(), MacAddress.of(raw.mac()), 1, 1,
+                AtaArg.AFLAG_EXTENDED | AtaArg.AFLAG_WRITE, 2, Ata.WRITE_SECTORS_EXT, 0, tag) + 1024;
+        raw.send(request, length);
+    }
+
+        private static int replyTo(RawSocket raw, int tag, Duration wait) throws Exception {
         ByteBuffer rx = EngineFixture.frame();
         raw.setReceiveTimeout(Duration.ofMillis(20));
         long deadline = System.nanoTime() + wait.toNanos();
