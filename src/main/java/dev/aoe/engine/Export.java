@@ -376,8 +376,8 @@ final class Export implements ExportCounters, Closeable {
         return inFlight.get();
     }
 
-    /** Write-back writes on a receive thread that took long enough to send the writes to the I/O threads for a while. */
-    long slowInlineWrites() {
+    @Override
+    public long slowInlineWrites() {
         return slowInlineWrites.get();
     }
 

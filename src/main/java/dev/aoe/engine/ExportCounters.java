@@ -25,4 +25,10 @@ public interface ExportCounters {
 
     /** Writes made durable by those flushes. */
     long flushedWrites();
+
+    /**
+     * Write-back writes answered on a receive thread that took long (dirty-page throttling, a
+     * frozen file system), each sending the export's writes to its I/O threads for a while.
+     */
+    long slowInlineWrites();
 }

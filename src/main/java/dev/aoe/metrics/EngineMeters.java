@@ -101,6 +101,9 @@ public final class EngineMeters implements EngineListener {
         m.add(counter("aoe.flushes", "Flushes (fdatasync) of the source", tags, e, ExportCounters::flushes));
         m.add(counter("aoe.flushed.writes", "Writes made durable by those flushes", tags, e,
                 ExportCounters::flushedWrites));
+        m.add(counter("aoe.slow.inline.writes", "Write-back writes on the receive thread that took long,"
+                + " each sending the export's writes to its I/O threads for a while", tags, e,
+                ExportCounters::slowInlineWrites));
         m.add(counter("aoe.cached.read.bytes", "Bytes read from the page cache on the receive thread", tags, e,
                 x -> TargetCounts.cachedReadBytes(x.counts())));
         return m;

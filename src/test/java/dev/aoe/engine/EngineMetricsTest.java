@@ -140,6 +140,7 @@ class EngineMetricsTest {
         assertEquals(1.0, ro.byLabel("aoe_frames_ignored_total", "reason").get("allowlist"));
         assertEquals(1.0, ro.of("aoe_request_duration_seconds_count"));
         assertEquals(0.0, ro.of("aoe_flushes_total"));
+        assertEquals(0.0, rw.of("aoe_slow_inline_writes_total"), "no write took long");
 
         Map<String, String> port = Map.of("interface", fx.pair.interfaceA());
         assertEquals(24.0, after.value("aoe_port_frames_received_total", port)
