@@ -140,8 +140,9 @@ final class Export implements ExportCounters, Closeable {
      * idle: it has nothing to overlap with, so it is answered here even if it waits for the
      * disk, saving a hand-off (a durable write at window 1, e.g. a database's commits).</li>
      * </ul>
-     * State edits (mask, config, reserve) of a write-back export and every request of an export
-     * that shares its port keep the hand-off: they never wait on the receive thread.
+     * State edits (mask, config, reserve) of a write-back export, and every request that may
+     * block of an export that shares its port, keep the hand-off: they never wait on the receive
+     * thread.
      * <p>
      * An export added to a port while its receive thread is inside such a write or state save
      * (a frozen file system holds it until the thaw) gets no frame until it returns: the receive

@@ -46,9 +46,13 @@ final class Frame {
         home.release(this);
     }
 
-    /** See {@link Home#keep}. */
+    /** See {@link Home#keep}. A frame that goes back leaves clean, as {@link #release} leaves it. */
     Frame keep() {
-        return home.keep(this);
+        Frame kept = home.keep(this);
+        if (kept != this) {
+            buffer.clear();
+        }
+        return kept;
     }
 
     /** Takes on {@code other}'s bytes, length and receive time. */

@@ -26,7 +26,10 @@ import java.util.logging.Logger;
  */
 final class Port implements Link, PortCounters, Closeable {
     private static final Logger LOG = Logger.getLogger(Port.class.getName());
-    /** Frames in flight per interface; beyond this, frames are dropped and retransmitted. */
+    /**
+     * Receive-ring slots per interface (the ring rounds up to whole blocks: 518): frames beyond
+     * these waiting to be read are dropped by the kernel and retransmitted by the initiator.
+     */
     private static final int RING_SLOTS = 512;
     /**
      * How long the receive loop watches an empty ring before it sleeps in poll(): about the time an
@@ -78,32 +81,41 @@ final class Port implements Link, PortCounters, Closeable {
     /** Kernel drops read so far (reading them resets the kernel's count); guarded by {@code this}. */
     private long framesDropped;
 
+    /** Takes ownership of {@code socket}: it is closed here if the port cannot be set up. */
     Port(RawSocket socket, PacketRingSetting packetRing) throws IOException {
         this.socket = socket;
-        this.mac = MacAddress.of(socket.mac());
-        this.mtu = socket.mtu();
-        socket.setBufferSizes(POOL_FRAMES * SOCKET_BYTES_PER_FRAME, POOL_FRAMES * SOCKET_BYTES_PER_FRAME);
-        String noRing = packetRing.offReason();
         PacketRing ring = null;
-        if (packetRing == PacketRingSetting.ON) {
-            try {
-                // Each slot holds a frame of CAPACITY, so an MTU raised while served needs nothing.
-                ring = socket.receiveRing(RING_SLOTS, Frame.CAPACITY);
-                ring.spinBeforeWaiting(RING_SPIN_NANOS);
-            } catch (NetException e) {
-                noRing = e.getMessage();
+        try {
+            this.mac = MacAddress.of(socket.mac());
+            this.mtu = socket.mtu();
+            socket.setBufferSizes(POOL_FRAMES * SOCKET_BYTES_PER_FRAME, POOL_FRAMES * SOCKET_BYTES_PER_FRAME);
+            String noRing = packetRing.offReason();
+            if (packetRing == PacketRingSetting.ON) {
+                try {
+                    // Each slot holds a frame of CAPACITY, so an MTU raised while served needs nothing.
+                    ring = socket.receiveRing(RING_SLOTS, Frame.CAPACITY);
+                    ring.spinBeforeWaiting(RING_SPIN_NANOS);
+                } catch (NetException e) {
+                    noRing = e.getMessage();
+                }
             }
+            this.pool = new FramePool(ring == null ? POOL_FRAMES : POOL_FRAMES_WITH_RING, this);
+            if (ring != null) {
+                this.source = new RingFrames(ring, pool, this);
+                LOG.info(interfaceName() + ": receiving through " + ring);
+            } else {
+                this.source = new ReceiveBatch(socket, pool);
+                LOG.info(interfaceName() + ": receiving with recvmmsg: " + noRing);
+            }
+            this.senders = new ReplySenders(socket);
+            this.replies = replies(REPLY_GROUP);
+        } catch (IOException | RuntimeException | Error e) {
+            if (ring != null) {
+                ring.close();
+            }
+            socket.close();
+            throw e;
         }
-        this.pool = new FramePool(ring == null ? POOL_FRAMES : POOL_FRAMES_WITH_RING, this);
-        if (ring != null) {
-            this.source = new RingFrames(ring, pool, this);
-            LOG.info(interfaceName() + ": receiving through " + ring);
-        } else {
-            this.source = new ReceiveBatch(socket, pool);
-            LOG.info(interfaceName() + ": receiving with recvmmsg: " + noRing);
-        }
-        this.senders = new ReplySenders(socket);
-        this.replies = replies(REPLY_GROUP);
         this.receiver = new Thread(this::receive, "aoe-rx-" + socket.interfaceName());
         receiver.setDaemon(true);
     }
@@ -283,18 +295,25 @@ final class Port implements Link, PortCounters, Closeable {
     private void dispatch(Frame frame, boolean alone) {
         Export[] current = exports;
         Export first = null;
-        for (Export export : current) {
-            if (!export.accepts(frame)) {
-                continue;
+        try {
+            for (Export export : current) {
+                if (!export.accepts(frame)) {
+                    continue;
+                }
+                if (first == null) {
+                    first = export;
+                    continue;
+                }
+                Frame copy = pool.copy(frame);
+                if (copy != null) {
+                    export.offer(copy, false, false, replies, wakeups);
+                }
             }
-            if (first == null) {
-                first = export;
-                continue;
-            }
-            Frame copy = pool.copy(frame);
-            if (copy != null) {
-                export.offer(copy, false, false, replies, wakeups);
-            }
+        } catch (RuntimeException e) {
+            // Not yet handed on: the frame goes back here, or a ring slot would stay taken and
+            // the kernel, which fills slots in order, would stop at it for good.
+            frame.release();
+            throw e;
         }
         if (first == null) {
             frame.release();

@@ -2,6 +2,7 @@ package dev.aoe.engine;
 
 import dev.aoe.ata.Outcome;
 import dev.aoe.net.RawSocket;
+import dev.aoe.protocol.AoeHeader;
 import dev.aoe.responder.TargetCounts;
 
 import java.io.IOException;
@@ -11,7 +12,8 @@ import java.util.logging.Logger;
 
 /**
  * The replies one thread has ready, sent together with one sendmmsg straight from their frames
- * (pool frames or ring slots) and then released with the frames that needed no reply. Confined to its thread; allocates nothing per frame.
+ * (pool frames or ring slots) and then released with the frames that needed no reply. Confined
+ * to its thread; allocates nothing per frame.
  */
 final class Replies {
     private static final Logger LOG = Logger.getLogger(Replies.class.getName());
@@ -26,7 +28,7 @@ final class Replies {
     private final TargetCounts[] owners;
     /** Replies sent; written by the owning thread alone, read by the port's metrics. */
     private final AtomicLong sent = new AtomicLong();
-    /** Frames to return to the pool after the send, replies first: [0, sending) are sent. */
+    /** Frames to release after the send, replies first: [0, sending) are sent. */
     private int sending;
     private int held;
 
@@ -45,6 +47,11 @@ final class Replies {
      */
     void put(Frame frame, int length, TargetCounts counts) {
         if (length == Outcome.NO_REPLY) {
+            drop(frame);
+        } else if (length < AoeHeader.LENGTH || length > frame.buffer.capacity()) {
+            // The sender takes addresses: a length past the frame would send the memory after it.
+            LOG.warning(interfaceName + ": internal error: reply length " + length + " outside ["
+                    + AoeHeader.LENGTH + ", " + frame.buffer.capacity() + "]; dropped");
             drop(frame);
         } else {
             add(frame, length, counts);
@@ -68,7 +75,7 @@ final class Replies {
         held++;
     }
 
-    /** Keeps a frame that gets no reply until {@link #send()}, which returns it to the pool. */
+    /** Keeps a frame that gets no reply until {@link #send()}, which releases it. */
     private void drop(Frame frame) {
         if (held == frames.length) {
             send();
@@ -76,7 +83,7 @@ final class Replies {
         frames[held++] = frame;
     }
 
-    /** Sends every queued reply and returns all held frames to the pool. */
+    /** Sends every queued reply and releases every held frame (to its pool or ring). */
     void send() {
         if (sending > 0) {
             try {

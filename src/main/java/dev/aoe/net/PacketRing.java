@@ -100,6 +100,11 @@ public final class PacketRing implements Closeable {
         }
         int perBlock = blockSize / slotSize;
         int blocks = (minSlots + perBlock - 1) / perBlock;
+        // One ByteBuffer covers the mapping, and slot offsets are ints.
+        if (minSlots < 1 || (long) blockSize * blocks > Integer.MAX_VALUE) {
+            throw new NetException("a receive ring of " + minSlots + " slots of " + slotSize + " bytes on "
+                    + socket.interfaceName() + ": need 1 slot to 2 GiB in all");
+        }
         setInt(socket, fd, LinuxConstants.PACKET_VERSION, LinuxConstants.TPACKET_V2, "select TPACKET_V2");
         requestRing(socket, fd, blockSize, blocks, slotSize, blocks * perBlock);
         long length = (long) blockSize * blocks;

@@ -318,15 +318,7 @@ public final class RawSocket implements Closeable {
      *     timeout expired; -1 once the socket is closed
      */
     public int receiveBatch(ByteBuffer[] frames, int[] lengths) throws IOException {
-        return receiveBatch(frames, lengths, frames.length);
-    }
-
-    /**
-     * Like {@link #receiveBatch(ByteBuffer[], int[])} into the first {@code available} buffers
-     * only, so a caller whose buffers are partly in use needs no array of its own per call.
-     */
-    public int receiveBatch(ByteBuffer[] frames, int[] lengths, int available) throws IOException {
-        int count = Math.min(Math.min(available, frames.length), MAX_BATCH);
+        int count = Math.min(frames.length, MAX_BATCH);
         receiveLock.lock();
         try {
             for (int i = 0; i < count; i++) {
@@ -516,7 +508,8 @@ public final class RawSocket implements Closeable {
 
         /**
          * Sends {@code lengths[i]} bytes of the native memory at {@code addresses[i]} for i in [0,
-         * count), as {@link RawSocket#sendBatch} does.
+         * count), as {@link RawSocket#sendBatch} does. The caller answers for each length fitting
+         * the memory at its address: an address carries no capacity to check it against.
          */
         public void send(long[] addresses, int[] lengths, int count) throws IOException {
             if (count < 0 || count > addresses.length || count > lengths.length) {

@@ -3,6 +3,7 @@ package dev.aoe.net;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.aoe.testing.Privileges;
@@ -189,5 +190,15 @@ class PacketRingTest {
         ring.release(slots[0]);
         b.setReceiveTimeout(Duration.ofMillis(200));
         assertEquals(0, b.receive(Frames.buffer(CAPACITY)));
+    }
+
+    @Test
+    void aRingOfNoSlotOrOverTwoGibibytesIsRefusedAndTheSocketKeepsReceiving() throws Exception {
+        assertTrue(assertThrows(NetException.class, () -> b.receiveRing(0, CAPACITY)).getMessage()
+                .endsWith("need 1 slot to 2 GiB in all"));
+        assertTrue(assertThrows(NetException.class, () -> b.receiveRing(300_000, CAPACITY)).getMessage()
+                .startsWith("a receive ring of 300000 slots of 9296 bytes on "));
+        a.send(frameFromAToB(MIN_FRAME, 1), MIN_FRAME);
+        assertEquals(MIN_FRAME, b.receive(Frames.buffer(CAPACITY)));
     }
 }
