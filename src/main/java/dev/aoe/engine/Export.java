@@ -164,7 +164,7 @@ final class Export implements ExportCounters, Closeable {
             n = answer(frame, mayWait, false, null, counts);
         }
         if (n == Outcome.WOULD_BLOCK) {
-            queue(frame);
+            queue(frame, counts);
             wakeups.add(this);
         } else {
             replies.put(frame, n, counts);
@@ -188,17 +188,20 @@ final class Export implements ExportCounters, Closeable {
     }
 
     /**
-     * Queues a request for the I/O threads without waking one, or drops it when the queue is full.
-     * A ring slot is copied into a pool frame first and goes back to the kernel at once.
+     * Queues a request for the I/O threads without waking one, or drops it, counted in {@code
+     * counts}, when the queue or the port's frame pool is full. A ring slot is copied into a pool
+     * frame first and goes back to the kernel at once.
      */
-    private void queue(Frame received) {
+    private void queue(Frame received, TargetCounts counts) {
         Frame frame = received.keep();
         if (frame == null) {
+            counts.queueFull();
             return;
         }
         if (!closed && queue.offer(frame)) {
             inFlight.incrementAndGet();
         } else {
+            counts.queueFull();
             frame.release();
         }
     }

@@ -16,7 +16,7 @@ public final class TargetCounts {
     public enum Op { READ, WRITE, IDENTIFY, FLUSH, CHECK_POWER, CONFIG, MASK, RESERVE }
 
     /** Why an addressed frame was ignored, with no reply at all. */
-    public enum Ignored { ALLOWLIST, MASK_LIST, RESERVATION, BROADCAST_SOURCE, MALFORMED, WRONG_VERSION }
+    public enum Ignored { ALLOWLIST, MASK_LIST, RESERVATION, BROADCAST_SOURCE, MALFORMED, WRONG_VERSION, QUEUE_FULL }
 
     /** ATA errors answered in the ATA registers. */
     public enum AtaError { ABRT, IDNF }
@@ -79,6 +79,14 @@ public final class TargetCounts {
         if (code >= 1 && code <= AOE_ERROR_CODES) {
             add(AOE_ERRORS + code - 1, 1);
         }
+    }
+
+    /**
+     * A request dropped for want of room to keep it: the export's queue, or the port's frames to
+     * copy it into, were full. The initiator sends it again.
+     */
+    public void queueFull() {
+        ignored(Ignored.QUEUE_FULL);
     }
 
     void ignored(Ignored reason) {

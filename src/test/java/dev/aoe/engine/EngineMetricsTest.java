@@ -125,7 +125,8 @@ class EngineMetricsTest {
                 "config_string_present", 0.0, "unsupported_version", 0.0, "target_reserved", 1.0),
                 rw.byLabel("aoe_error_replies_total", "code"));
         assertEquals(Map.of("allowlist", 0.0, "mask_list", 1.0, "reservation", 0.0, "broadcast_source", 1.0,
-                "malformed", 1.0, "wrong_version", 1.0), rw.byLabel("aoe_frames_ignored_total", "reason"));
+                "malformed", 1.0, "wrong_version", 1.0, "queue_full", 0.0),
+                rw.byLabel("aoe_frames_ignored_total", "reason"));
         assertEquals(3.0, rw.of("aoe_flushes_total"), "one flush per write: each came alone");
         assertEquals(3.0, rw.of("aoe_flushed_writes_total"));
         assertEquals(18.0, rw.of("aoe_request_duration_seconds_count"));

@@ -40,6 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StalledSourceTest {
     private static final int WRITES = 300;
+    /** More writes than a stalled export can hold (its queue, and a batch on each of its I/O threads). */
+    private static final int BURST = 400;
 
     @TempDir
     Path dir;
@@ -77,6 +79,7 @@ class StalledSourceTest {
     private void stalledWriteLeavesTheOtherExportAtItsPace(WriteCache cache) throws Exception {
         assumeFreezable();
         fx = EngineFixture.create(dir, 1500);
+        List<Export> served = servedExports();
         Path mount = mountScratchFileSystem(dir.resolve("slow-fs"));
         Path source = mount.resolve("stalled.img");
         try (RandomAccessFile f = new RandomAccessFile(source.toFile(), "rw")) {
@@ -93,6 +96,18 @@ class StalledSourceTest {
         sendWrite(raw, stalled, 0x5EED);
         long during = timeWrites(healthy, sectors);
         assertEquals(0, replyTo(raw, 0x5EED, Duration.ofMillis(200)), "the frozen export cannot have answered");
+
+        // What the stalled export cannot hold is dropped and counted; the other export still answers.
+        for (int i = 0; i < BURST; i++) {
+            sendWrite(raw, stalled, 0x6000 + i);
+        }
+        Export stalledExport = served.get(0);
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (queueFull(stalledExport) == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertTrue(queueFull(stalledExport) > 0, "requests beyond the stalled export's queue are counted as queue_full");
+        fx.write(healthy, 0, sectors);
 
         thaw();
         assertTrue(replyTo(raw, 0x5EED, Duration.ofSeconds(10)) > 0, "the stalled write completes once thawed");
@@ -147,17 +162,7 @@ class StalledSourceTest {
     void aSlowWriteOnTheReceiveThreadSendsTheNextWritesToTheIoThreads() throws Exception {
         assumeFreezable();
         fx = EngineFixture.create(dir, 1500);
-        List<Export> served = new CopyOnWriteArrayList<>();
-        fx.engine().listen(new EngineListener() {
-            @Override
-            public void served(ExportCounters export, List<? extends PortCounters> ports) {
-                served.add((Export) export);
-            }
-
-            @Override
-            public void stopped(ExportCounters export, List<? extends PortCounters> ports) {
-            }
-        });
+        List<Export> served = servedExports();
         Path mount = mountScratchFileSystem(dir.resolve("slow-fs"));
         Path source = mount.resolve("alone.img");
         try (RandomAccessFile f = new RandomAccessFile(source.toFile(), "rw")) {
@@ -229,6 +234,26 @@ class StalledSourceTest {
     }
 
     /** Length of the reply carrying {@code tag}, or 0 if none came within {@code wait}. */
+    /** The exports the engine serves from now on, in the order they are served. */
+    private List<Export> servedExports() {
+        List<Export> served = new CopyOnWriteArrayList<>();
+        fx.engine().listen(new EngineListener() {
+            @Override
+            public void served(ExportCounters export, List<? extends PortCounters> ports) {
+                served.add((Export) export);
+            }
+
+            @Override
+            public void stopped(ExportCounters export, List<? extends PortCounters> ports) {
+            }
+        });
+        return served;
+    }
+
+    private static long queueFull(Export export) {
+        return TargetCounts.ignored(export.counts(), TargetCounts.Ignored.QUEUE_FULL);
+    }
+
     /** Sends a two-sector write at LBA 0 of e1.1 at {@code target}, tagged {@code tag}, without waiting. */
     private static void sendWrite(RawSocket raw, TargetInfo target, int tag) throws Exception {
         ByteBuffer request = EngineFixture.frame();
