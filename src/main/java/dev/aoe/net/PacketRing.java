@@ -185,23 +185,26 @@ public final class PacketRing implements Closeable {
         }
         try {
             long waitStart = 0L;
+            boolean woken = false;
             while (!socket.isClosed()) {
                 int n = take(slots, lengths, max);
                 if (n > 0) {
                     return n;
+                }
+                if (woken) {
+                    throwPendingError();
                 }
                 if (waitStart == 0L) {
                     waitStart = System.nanoTime();
                     if (spinUntilFilled(waitStart)) {
                         continue;
                     }
-                } else {
-                    throwPendingError();
                 }
-                int outcome = socket.awaitFrames(waitStart);
-                if (outcome != RawSocket.RETRY) {
-                    return outcome;
+                RawSocket.Wait outcome = socket.awaitFrames(waitStart);
+                if (outcome != RawSocket.Wait.RETRY) {
+                    return outcome.result();
                 }
+                woken = true;
             }
             return RawSocket.CLOSED;
         } finally {

@@ -47,9 +47,18 @@ public final class RawSocket implements Closeable {
     private static final int INT_SIZE = 4;
     private static final int TPACKET_STATS_SIZE = 8;
     private static final int TP_DROPS = 4;
-    static final int RETRY = 1;
-    static final int TIMED_OUT = 0;
+    /** A receive's result once the socket is closed. */
     static final int CLOSED = -1;
+
+    /** How a wait for frames ended: receive again, or end the receive with {@link #result()}. */
+    enum Wait {
+        RETRY, TIMED_OUT, CLOSED;
+
+        /** A receive's result for a wait that ended it: 0 frames once its timeout expired, or -1 once closed. */
+        int result() {
+            return this == TIMED_OUT ? 0 : RawSocket.CLOSED;
+        }
+    }
 
     private final String interfaceName;
     private final int ifindex;
@@ -297,9 +306,9 @@ public final class RawSocket implements Closeable {
                     }
                     continue;
                 }
-                int outcome = afterNothingReceived();
-                if (outcome != RETRY) {
-                    return outcome;
+                Wait outcome = afterNothingReceived();
+                if (outcome != Wait.RETRY) {
+                    return outcome.result();
                 }
             }
             return CLOSED;
@@ -367,9 +376,9 @@ public final class RawSocket implements Closeable {
                     }
                     continue;
                 }
-                int outcome = afterNothingReceived();
-                if (outcome != RETRY) {
-                    return outcome;
+                Wait outcome = afterNothingReceived();
+                if (outcome != Wait.RETRY) {
+                    return outcome.result();
                 }
             }
             return CLOSED;
@@ -397,12 +406,12 @@ public final class RawSocket implements Closeable {
 
     /**
      * After a receive call that moved no frame: RETRY on EINTR, else waits for the socket to
-     * become readable (RETRY, TIMED_OUT or CLOSED); any other error is thrown.
+     * become readable; any other error is thrown.
      */
-    private int afterNothingReceived() throws NetException {
+    private Wait afterNothingReceived() throws NetException {
         int errno = Native.C.errno();
         if (errno == LinuxConstants.EINTR) {
-            return RETRY;
+            return Wait.RETRY;
         }
         if (errno != LinuxConstants.EAGAIN) {
             throw NetException.fromErrno("receive on " + interfaceName, errno);
@@ -413,24 +422,24 @@ public final class RawSocket implements Closeable {
         return awaitFrames(waitStart);
     }
 
-    /** Waits for the socket to become readable: RETRY, TIMED_OUT (0) or CLOSED (-1). */
-    int awaitFrames(long waitStart) throws NetException {
+    /** Waits for the socket to become readable (RETRY), until the receive timeout from {@code waitStart}. */
+    Wait awaitFrames(long waitStart) throws NetException {
         int timeoutMillis = ReadableWait.NO_TIMEOUT;
         long timeoutNanos = receiveTimeoutNanos;
         if (timeoutNanos > 0) {
             long remaining = timeoutNanos - (System.nanoTime() - waitStart);
             if (remaining <= 0) {
-                return TIMED_OUT;
+                return Wait.TIMED_OUT;
             }
             timeoutMillis = (int) Math.min(Integer.MAX_VALUE, (remaining + 999_999) / 1_000_000);
         }
         switch (readableWait.await(timeoutMillis)) {
             case READABLE:
-                return RETRY;
+                return Wait.RETRY;
             case TIMED_OUT:
-                return TIMED_OUT;
+                return Wait.TIMED_OUT;
             default:
-                return CLOSED;
+                return Wait.CLOSED;
         }
     }
 
