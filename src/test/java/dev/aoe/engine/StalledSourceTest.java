@@ -77,15 +77,7 @@ class StalledSourceTest {
     }
 
     private void stalledWriteLeavesTheOtherExportAtItsPace(WriteCache cache) throws Exception {
-        assumeFreezable();
-        fx = EngineFixture.create(dir, 1500);
-        List<Export> served = servedExports();
-        Path mount = mountScratchFileSystem(dir.resolve("slow-fs"));
-        Path source = mount.resolve("stalled.img");
-        try (RandomAccessFile f = new RandomAccessFile(source.toFile(), "rw")) {
-            f.setLength(1 << 20);
-        }
-        fx.add(fx.spec(1, 1, StoreSpec.of(source).withWriteCache(cache)));
+        Export stalledExport = serveFreezable("stalled.img", cache);
         TargetInfo stalled = fx.find(1, 1);
         TargetInfo healthy = fx.serve(1, 2, 1 << 20);
         byte[] sectors = EngineFixture.random(5, 1024);
@@ -101,7 +93,6 @@ class StalledSourceTest {
         for (int i = 0; i < BURST; i++) {
             sendWrite(raw, stalled, 0x6000 + i);
         }
-        Export stalledExport = served.get(0);
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         while (queueFull(stalledExport) == 0 && System.nanoTime() < deadline) {
             Thread.sleep(10);
@@ -160,17 +151,8 @@ class StalledSourceTest {
      */
     @Test
     void aSlowWriteOnTheReceiveThreadSendsTheNextWritesToTheIoThreads() throws Exception {
-        assumeFreezable();
-        fx = EngineFixture.create(dir, 1500);
-        List<Export> served = servedExports();
-        Path mount = mountScratchFileSystem(dir.resolve("slow-fs"));
-        Path source = mount.resolve("alone.img");
-        try (RandomAccessFile f = new RandomAccessFile(source.toFile(), "rw")) {
-            f.setLength(1 << 20);
-        }
-        fx.add(fx.spec(1, 1, StoreSpec.of(source).withWriteCache(WriteCache.WRITE_BACK)));
+        Export export = serveFreezable("alone.img", WriteCache.WRITE_BACK);
         TargetInfo alone = fx.find(1, 1);
-        Export export = served.get(0);
         byte[] sectors = EngineFixture.random(5, 1024);
         fx.write(alone, 0, sectors);
         assertEquals(0, ioThreadWrites(export), "alone on its port: written on the receive thread");
@@ -234,6 +216,22 @@ class StalledSourceTest {
     }
 
     /** Length of the reply carrying {@code tag}, or 0 if none came within {@code wait}. */
+    /**
+     * Starts the engine and serves, as e1.1, a 1 MiB file on the scratch file system that {@link
+     * #freeze()} stalls.
+     */
+    private Export serveFreezable(String file, WriteCache cache) throws Exception {
+        assumeFreezable();
+        fx = EngineFixture.create(dir, 1500);
+        List<Export> served = servedExports();
+        Path source = mountScratchFileSystem(dir.resolve("slow-fs")).resolve(file);
+        try (RandomAccessFile f = new RandomAccessFile(source.toFile(), "rw")) {
+            f.setLength(1 << 20);
+        }
+        fx.add(fx.spec(1, 1, StoreSpec.of(source).withWriteCache(cache)));
+        return served.get(0);
+    }
+
     /** The exports the engine serves from now on, in the order they are served. */
     private List<Export> servedExports() {
         List<Export> served = new CopyOnWriteArrayList<>();
